@@ -1,0 +1,45 @@
+/** StrictHostKeyChecking as isuops understands it (`ask` is treated as `yes`: nobody is there to ask). */
+export type StrictMode = 'yes' | 'accept-new' | 'no';
+
+/** One jump host in a ProxyJump chain, as written (`[user@]host[:port]`). */
+export interface JumpSpec {
+  user?: string;
+  host: string;
+  port?: number;
+}
+
+/** A host after ssh config resolution: what `ssh -G` would print for the directives isuops uses. */
+export interface ResolvedHost {
+  /** The host name as written by the user (output label). */
+  name: string;
+  /** The `host` argument ssh would get (before HostName), used for known_hosts lookups via HostKeyAlias/host. */
+  alias: string;
+  hostname: string;
+  user: string;
+  port: number;
+  identityFiles: string[];
+  identitiesOnly: boolean;
+  identityAgent?: string;
+  userKnownHostsFiles: string[];
+  globalKnownHostsFiles: string[];
+  strictHostKeyChecking: StrictMode;
+  hostKeyAlias?: string;
+  /** Seconds; undefined means none set (isuops then uses its default of 10). */
+  connectTimeout?: number;
+  serverAliveInterval: number;
+  serverAliveCountMax: number;
+  /** Empty when none (`ProxyJump none` or unset). */
+  proxyJump: JumpSpec[];
+  proxyCommand?: string;
+}
+
+/** Command-line settings that override the ssh config (`-l`, `--port`, `-i`, `-J`, `-o`). */
+export interface ConnectOverrides {
+  user?: string;
+  port?: number;
+  identityFiles?: string[];
+  jump?: string;
+  /** `-o Key=Value` in order; like ssh, the first value given wins. */
+  options?: string[];
+  connectTimeout?: number;
+}
