@@ -1,0 +1,68 @@
+import { UsageError } from '../errors.js';
+import { bringLabUp, labPaths, readLabStatus, takeLabDown } from '../lab/index.js';
+import { labDefaultDir } from '../lab/layout.js';
+import { formatNameList } from '../lab/names.js';
+
+export { labDefaultDir } from '../lab/layout.js';
+export { readLabState } from '../lab/state.js';
+
+/** Options of the lab subcommands (`dir` defaults to labDefaultDir()). */
+export interface LabCommandOptions {
+  dir?: string;
+  /** Address base `127.0.X` (lab up only). */
+  base?: string;
+}
+
+/** `isuops lab up [N]`: starts (or completes) a lab of N hosts; prints what it did and how to use it. */
+export async function labUp(opts: LabCommandOptions & { count: number }): Promise<number> {
+  const dir = opts.dir ?? labDefaultDir();
+  try {
+    const r = await bringLabUp({ dir, count: opts.count, base: opts.base });
+    const n = r.state.hosts.length;
+    const did = [
+      r.started.length ? `started ${formatNameList(r.started)}` : '',
+      r.restarted.length ? `restarted sshd on ${formatNameList(r.restarted)}` : '',
+      r.kept.length ? `kept ${formatNameList(r.kept)}` : '',
+    ].filter(Boolean);
+    console.log(`lab: ${n} host${n === 1 ? '' : 's'} up in ${dir} (${did.join('; ')}; ${(r.durationMs / 1000).toFixed(1)} s)`);
+    if (n > r.asked) console.log(`lab: asked for ${r.asked}, kept the ${n} already there (isuops lab down first to shrink)`);
+    const lp = labPaths(dir);
+    console.log(`  hosts file: ${lp.hostsTxt}`);
+    console.log(`  ssh config: ${lp.sshConfig}`);
+    console.log(`try: isuops exec -F ${lp.sshConfig} -f ${lp.hostsTxt} hostname`);
+    console.log(`     ssh -F ${lp.sshConfig} ${r.state.hosts[0]?.name ?? 'isu01'}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    console.error(`lab up: ${(err as Error).message} (isuops lab down cleans up; sshd logs are in ${dir}/hosts/*/sshd.log)`);
+    return 1;
+  }
+}
+
+/** `isuops lab down`: kills every lab process; no process and no mount is left. */
+export async function labDown(opts: LabCommandOptions = {}): Promise<number> {
+  const dir = opts.dir ?? labDefaultDir();
+  const r = await takeLabDown(dir);
+  if (r.hosts === 0 && r.killed === 0) {
+    console.log(`lab: nothing running in ${dir}`);
+  } else {
+    console.log(`lab: down in ${dir} (${r.hosts} host${r.hosts === 1 ? '' : 's'}, ${r.killed} process${r.killed === 1 ? '' : 'es'} stopped)`);
+  }
+  return 0;
+}
+
+/** `isuops lab status`: one line per host; exit 0 when every host is up, 1 otherwise. */
+export async function labStatus(opts: LabCommandOptions = {}): Promise<number> {
+  const dir = opts.dir ?? labDefaultDir();
+  const hosts = readLabStatus(dir);
+  if (!hosts) {
+    console.log(`lab: no lab in ${dir} (isuops lab up N starts one)`);
+    return 1;
+  }
+  for (const { host, status } of hosts) {
+    console.log(`${host.name}  ${host.address}:${host.port}  ${status}${status === 'down' ? '' : `  pid ${host.pid}`}`);
+  }
+  const up = hosts.filter((h) => h.status === 'up').length;
+  console.log(`lab: ${up}/${hosts.length} up in ${dir}`);
+  return up === hosts.length ? 0 : 1;
+}

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import util from 'node:util';
+import { execa } from 'execa';
+import { PRIVATE_DIRS, hostPaths } from './layout.js';
+import { isProcessAlive, readCmdline, readNamespaces } from './proc.js';
+import { findLabDirInside, renderEtcHosts, renderKeeperScript, renderSshdConfig } from './render.js';
+import type { LabHost } from './types.js';
+
+const debug = util.debuglog('isuops');
+export const SSHD = '/usr/sbin/sshd';
+
+/** Creates the host's dirs, host key, sshd_config and /etc/hosts (keys are reused when present). */
+export async function prepareHost(
+  dir: string,
+  host: Pick<LabHost, 'name' | 'address' | 'port'>,
+  ids: { uid: number; gid: number },
+  machineHosts: string,
+): Promise<void> {
+  const hp = hostPaths(dir, host.name);
+  for (const p of PRIVATE_DIRS) {
+    const src = hp.privateDir(p);
+    fs.mkdirSync(src, { recursive: true });
+    const rel = findLabDirInside(p, dir);
+    if (rel) fs.mkdirSync(path.join(src, rel), { recursive: true });
+  }
+  fs.chmodSync(hp.privateDir('/tmp'), 0o1777);
+  fs.chownSync(hp.privateDir('/home/isucon'), ids.uid, ids.gid);
+  if (!fs.existsSync(hp.hostKey)) {
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `isuops-lab-${host.name}`, '-f', hp.hostKey]);
+  }
+  fs.writeFileSync(hp.sshdConfig, renderSshdConfig(dir, host));
+  fs.writeFileSync(hp.etcHosts, renderEtcHosts(machineHosts, host));
+}
+
+/**
+ * Starts the process that owns the host's UTS + mount namespaces and waits until its hostname and
+ * mounts are in place. Returns its pid and namespace ids.
+ */
+export async function startKeeper(dir: string, name: string): Promise<{ pid: number; ns: string }> {
+  const script = renderKeeperScript(dir, name);
+  const child = spawn('unshare', ['--uts', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, `isuops-lab-keeper`], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: '/',
+  });
+  let out = '';
+  let err = '';
+  const ok = await new Promise<boolean>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve(true);
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', () => resolve(false));
+    child.on('error', (e) => {
+      err += String(e);
+      resolve(false);
+    });
+  });
+  child.stdout.destroy();
+  child.stderr.destroy();
+  child.unref();
+  if (!ok || !child.pid) throw new Error(`lab host ${name}: could not set up its namespaces: ${err.trim() || 'keeper exited'}`);
+  return { pid: child.pid, ns: readNamespaces(child.pid) };
+}
+
+/** Starts sshd -D inside the keeper's namespaces; returns the listener pid (nsenter execs sshd). */
+export function startSshd(dir: string, name: string, keeperPid: number): number {
+  const hp = hostPaths(dir, name);
+  const child = spawn('nsenter', ['-t', String(keeperPid), '-u', '-m', '--', SSHD, '-D', '-f', hp.sshdConfig, '-E', hp.log], {
+    detached: true,
+    stdio: 'ignore',
+    cwd: '/',
+  });
+  child.unref();
+  if (!child.pid) throw new Error(`lab host ${name}: could not start sshd`);
+  return child.pid;
+}
+
+/** True when pid is this host's sshd listener (not a recycled pid). */
+export function isHostSshd(dir: string, name: string, pid: number): boolean {
+  return isProcessAlive(pid) && readCmdline(pid).includes(hostPaths(dir, name).sshdConfig);
+}
+
+/** True when the keeper still holds the namespaces recorded for the host. */
+export function isHostKeeper(host: Pick<LabHost, 'keeperPid' | 'ns'>): boolean {
+  return isProcessAlive(host.keeperPid) && readNamespaces(host.keeperPid) === host.ns;
+}
+
+/** Resolves once the server at address:port sends an SSH banner; rejects if the pid dies or time runs out. */
+export async function waitForBanner(address: string, port: number, pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await readBanner(address, port, Math.max(200, deadline - Date.now()))) return;
+    if (!isProcessAlive(pid)) throw new Error(`sshd on ${address}:${port} exited before it accepted connections`);
+    if (Date.now() > deadline) throw new Error(`sshd on ${address}:${port} sent no banner within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** One connect attempt: true when the first bytes are `SSH-`. */
+export function readBanner(address: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: address, port });
+    let got = '';
+    const done = (ok: boolean) => {
+      sock.destroy();
+      clearTimeout(timer);
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    sock.on('data', (d) => {
+      got += d.toString('latin1');
+      if (got.length >= 4) done(got.startsWith('SSH-'));
+    });
+    sock.on('error', (e) => {
+      debug('lab banner %s:%d: %s', address, port, e.message);
+      done(false);
+    });
+    sock.on('close', () => done(false));
+  });
+}
+
+/** True when nothing holds address:port (so sshd can bind it). */
+export function isPortFree(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ host: address, port, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { PRIVATE_DIRS, hostPaths, labPaths } from './layout.js';
+import type { LabHost } from './types.js';
+
+/** Single-quotes a word for sh. */
+export function quoteShell(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** sshd_config of one host: its own address, key, pid file; keys from the lab's authorized_keys. */
+export function renderSshdConfig(dir: string, host: Pick<LabHost, 'name' | 'address' | 'port'>): string {
+  const hp = hostPaths(dir, host.name);
+  return [
+    `# isuops lab host ${host.name}: written by isuops lab up`,
+    `ListenAddress ${host.address}:${host.port}`,
+    `HostKey ${hp.hostKey}`,
+    `PidFile ${hp.pidFile}`,
+    'UsePAM no',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'PubkeyAuthentication yes',
+    'PermitRootLogin prohibit-password',
+    // sshd reads AuthorizedKeysFile as the login user, who cannot enter /root; a command runs as root
+    'AuthorizedKeysFile none',
+    `AuthorizedKeysCommand /bin/cat ${labPaths(dir).authorizedKeys}`,
+    'AuthorizedKeysCommandUser root',
+    'StrictModes no',
+    'MaxSessions 10',
+    'MaxStartups 300:30:600',
+    'LoginGraceTime 30',
+    'UseDNS no',
+    'PrintMotd no',
+    'LogLevel INFO',
+    'Subsystem sftp internal-sftp',
+    '',
+  ].join('\n');
+}
+
+/** ssh_config for OpenSSH and isuops: one Host block per host, then the shared settings. */
+export function renderSshConfig(dir: string, hosts: LabHost[], user: string): string {
+  const lp = labPaths(dir);
+  const blocks = hosts.map((h) => `Host ${h.name}\n  HostName ${h.address}\n  Port ${h.port}\n`);
+  return [
+    '# isuops lab: written by isuops lab up',
+    ...blocks,
+    'Host isu*',
+    `  User ${user}`,
+    `  IdentityFile ${lp.clientKey}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${lp.knownHosts}`,
+    '  StrictHostKeyChecking yes',
+    '  ConnectTimeout 5',
+    '',
+  ].join('\n');
+}
+
+/** One known_hosts line: `name,addr` on port 22, `[name]:port,[addr]:port` elsewhere. */
+export function renderKnownHostsLine(host: Pick<LabHost, 'name' | 'address' | 'port'>, publicKey: string): string {
+  const [type, blob] = publicKey.trim().split(/\s+/);
+  const names = host.port === 22 ? [host.name, host.address] : [host.name, host.address].map((n) => `[${n}]:${host.port}`);
+  return `${names.join(',')} ${type} ${blob}`;
+}
+
+/** hosts.txt: a `[lab]` group, one name a line. */
+export function renderHostsTxt(hosts: Pick<LabHost, 'name'>[]): string {
+  return ['[lab]', ...hosts.map((h) => h.name), ''].join('\n');
+}
+
+/** The host's /etc/hosts: the machine's own plus its name, so sudo and friends resolve it. */
+export function renderEtcHosts(machineHosts: string, host: Pick<LabHost, 'name' | 'address'>): string {
+  const base = machineHosts.endsWith('\n') || machineHosts === '' ? machineHosts : `${machineHosts}\n`;
+  return `${base}${host.address}\t${host.name}\n`;
+}
+
+/** The lab dir relative to a private dir p when it lies beneath it (`/tmp/lab` under `/tmp`), else null. */
+export function findLabDirInside(p: string, dir: string): string | null {
+  const rel = path.relative(p, dir);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : null;
+}
+
+/**
+ * The sh script that the keeper runs inside fresh UTS + mount namespaces: set the hostname, bind
+ * the host's private dirs over the machine's, say `ready`, then idle so the namespaces live on. When the lab dir
+ * sits under a private dir (e.g. /tmp/lab), it is bound back inside the host's copy first, so the
+ * sshd started later still finds its config.
+ */
+export function renderKeeperScript(dir: string, name: string): string {
+  const hp = hostPaths(dir, name);
+  const lines = ['set -e', `hostname ${quoteShell(name)}`];
+  for (const p of PRIVATE_DIRS) {
+    const src = hp.privateDir(p);
+    const rel = findLabDirInside(p, dir);
+    if (rel) {
+      lines.push(`mount --bind ${quoteShell(dir)} ${quoteShell(path.join(src, rel))}`);
+      lines.push(`mount --rbind ${quoteShell(src)} ${quoteShell(p)}`);
+    } else {
+      lines.push(`mount --bind ${quoteShell(src)} ${quoteShell(p)}`);
+    }
+  }
+  lines.push(`mount --bind ${quoteShell(hp.etcHosts)} /etc/hosts`);
+  // tells lab up the namespaces are ready, then lets go of its pipe
+  lines.push('echo ready', 'exec </dev/null >/dev/null 2>&1');
+  // stays a shell (not exec sleep) so its command line names the lab dir for lab down's sweep
+  lines.push('while :; do sleep 86400; done');
+  return lines.join('\n');
+}
