@@ -10,11 +10,11 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-/** Files as `name: lines` (`|` separates lines), lookup names, key sent, then status and the deciding `file:line` and name. */
+/** Files as `name: text`, lookup names, key sent, then status and the deciding `file:line` and name. */
 type Case = [label: string, files: Record<string, string>, names: string[], sent: KeyName, status: LookupResult['status'], at?: string, name?: string];
 
 function lookup(files: Record<string, string>, names: string[], sent: KeyName): LookupResult {
-  const lines = Object.entries(files).flatMap(([file, text]) => parseKnownHosts(fillKeys(text.split('|').join('\n'), keys), file));
+  const lines = Object.entries(files).flatMap(([file, text]) => parseKnownHosts(fillKeys(text, keys), file));
   return lookupHostKey(lines, names, keys[sent]);
 }
 
@@ -25,8 +25,8 @@ describe('lookupHostKey', () => {
     ['empty file', { kh: '' }, ['isu01'], 'ed25519', 'unknown'],
     ['same type, other key', { kh: 'isu01 {ed25519}' }, ['isu01'], 'ed25519b', 'mismatch', 'kh:1', 'isu01'],
     ['only another type known', { kh: 'isu01 {ecdsa}' }, ['isu01'], 'ed25519', 'mismatch', 'kh:1'],
-    ['mismatch prefers the same type', { kh: 'isu01 {ecdsa}|isu01 {ed25519b}' }, ['isu01'], 'ed25519', 'mismatch', 'kh:2'],
-    ['any line with the key matches', { kh: 'isu01 {ed25519b}|isu01 {ecdsa}|isu01 {ed25519}' }, ['isu01'], 'ed25519', 'match', 'kh:3'],
+    ['mismatch prefers the same type', { kh: 'isu01 {ecdsa}\nisu01 {ed25519b}' }, ['isu01'], 'ed25519', 'mismatch', 'kh:2'],
+    ['any line with the key matches', { kh: 'isu01 {ed25519b}\nisu01 {ecdsa}\nisu01 {ed25519}' }, ['isu01'], 'ed25519', 'match', 'kh:3'],
     ['host in a comma list', { kh: 'web,isu01,10.0.0.1 {rsa}' }, ['isu01'], 'rsa', 'match', 'kh:1'],
     ['case-insensitive plain name', { kh: 'ISU01 {rsa}' }, ['isu01'], 'rsa', 'match', 'kh:1'],
     ['port: bracketed name', { kh: '[isu01]:2222 {ed25519}' }, ['[isu01]:2222'], 'ed25519', 'match', 'kh:1'],
@@ -39,15 +39,15 @@ describe('lookupHostKey', () => {
     ['negation excludes the line', { kh: '!isu03,isu0? {ed25519b}' }, ['isu03'], 'ed25519', 'unknown'],
     ['negation elsewhere keeps the line', { kh: '!isu03,isu0? {ed25519b}' }, ['isu04'], 'ed25519', 'mismatch', 'kh:1'],
     ['negation alone never applies', { kh: '!isu03 {ed25519}' }, ['isu04'], 'ed25519', 'unknown'],
-    ['negated line skipped, next line decides', { kh: '!isu03,isu* {ed25519b}|isu03 {ed25519}' }, ['isu03'], 'ed25519', 'match', 'kh:2'],
+    ['negated line skipped, next line decides', { kh: '!isu03,isu* {ed25519b}\nisu03 {ed25519}' }, ['isu03'], 'ed25519', 'match', 'kh:2'],
     ['revoked key', { kh: '@revoked isu01 {ed25519}' }, ['isu01'], 'ed25519', 'revoked', 'kh:1'],
-    ['revoked wins over an earlier match', { kh: 'isu01 {ed25519}|@revoked * {ed25519}' }, ['isu01'], 'ed25519', 'revoked', 'kh:2'],
-    ['revoked other key: this one still matches', { kh: 'isu01 {ed25519}|@revoked * {ed25519b}' }, ['isu01'], 'ed25519', 'match', 'kh:1'],
-    ['revoked line for another host does not apply', { kh: 'isu01 {ed25519}|@revoked isu02 {ed25519}' }, ['isu01'], 'ed25519', 'match', 'kh:1'],
+    ['revoked wins over an earlier match', { kh: 'isu01 {ed25519}\n@revoked * {ed25519}' }, ['isu01'], 'ed25519', 'revoked', 'kh:2'],
+    ['revoked other key: this one still matches', { kh: 'isu01 {ed25519}\n@revoked * {ed25519b}' }, ['isu01'], 'ed25519', 'match', 'kh:1'],
+    ['revoked line for another host does not apply', { kh: 'isu01 {ed25519}\n@revoked isu02 {ed25519}' }, ['isu01'], 'ed25519', 'match', 'kh:1'],
     ['revoked line alone is not a mismatch', { kh: '@revoked isu01 {ed25519b}' }, ['isu01'], 'ed25519', 'unknown'],
     ['cert-authority lines are ignored', { kh: '@cert-authority isu01 {ed25519}' }, ['isu01'], 'ed25519', 'unknown'],
     ['cert-authority lines make no mismatch', { kh: '@cert-authority * {ed25519b}' }, ['isu01'], 'ed25519', 'unknown'],
-    ['bad line ignored, numbers kept', { kh: 'isu01 ssh-ed25519 AAAA!!|# c||isu01 {ed25519}' }, ['isu01'], 'ed25519', 'match', 'kh:4'],
+    ['bad line ignored, numbers kept', { kh: 'isu01 ssh-ed25519 AAAA!!\n# c\n\nisu01 {ed25519}' }, ['isu01'], 'ed25519', 'match', 'kh:4'],
     ['bad line is no mismatch', { kh: 'isu01 ssh-ed25519 AAAA!!' }, ['isu01'], 'ed25519', 'unknown'],
     ['second name (HostName) matches', { kh: '10.0.0.1 {rsa}' }, ['isu01', '10.0.0.1'], 'rsa', 'match', 'kh:1', '10.0.0.1'],
     ['second name reports its mismatch', { kh: '10.0.0.1 {rsa}' }, ['isu01', '10.0.0.1'], 'ecdsa', 'mismatch', 'kh:1', '10.0.0.1'],
@@ -79,11 +79,11 @@ describe('lookupHostKey', () => {
 describe('listKnownKeyTypes', () => {
   it.each<[string, string, string[], KeyName[]]>([
     ['none', 'isu02 {ed25519}', ['isu01'], []],
-    ['file order, deduplicated', 'isu01 {ecdsa}|isu* {rsa}|isu01 {ecdsa}|isu01 {ed25519}', ['isu01'], ['ecdsa', 'rsa', 'ed25519']],
-    ['markers left out', '@revoked * {rsa}|@cert-authority * {ed25519}|isu01 {ecdsa}', ['isu01'], ['ecdsa']],
+    ['file order, deduplicated', 'isu01 {ecdsa}\nisu* {rsa}\nisu01 {ecdsa}\nisu01 {ed25519}', ['isu01'], ['ecdsa', 'rsa', 'ed25519']],
+    ['markers left out', '@revoked * {rsa}\n@cert-authority * {ed25519}\nisu01 {ecdsa}', ['isu01'], ['ecdsa']],
     ['any name counts', '10.0.0.1 {rsa}', ['isu01', '10.0.0.1'], ['rsa']],
   ])('%s', (_label, text, names, want) => {
-    const lines = parseKnownHosts(fillKeys(text.split('|').join('\n'), keys), 'kh');
+    const lines = parseKnownHosts(fillKeys(text, keys), 'kh');
     expect(listKnownKeyTypes(lines, names)).toEqual(want.map((k) => keys[k].type));
   });
 });
