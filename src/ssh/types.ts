@@ -18,6 +18,11 @@ export interface ResolvedHost {
   user: string;
   port: number;
   identityFiles: string[];
+  /**
+   * True when no IdentityFile was set (config, -i, -o): identityFiles then holds isuops's defaults
+   * (~/.ssh/id_ed25519, id_ecdsa, id_rsa), to be tried only if they exist.
+   */
+  identityFilesDefault?: boolean;
   identitiesOnly: boolean;
   identityAgent?: string;
   userKnownHostsFiles: string[];
