@@ -1,0 +1,73 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+/** Options shared by every command that works on the fleet (SPEC "Hosts", "Connection", "Output"). */
+export interface FleetOptions {
+  hosts?: string[];
+  host?: string[];
+  group?: string[];
+  exclude?: string[];
+  sshConfig?: string;
+  user?: string;
+  port?: number;
+  identity?: string[];
+  jump?: string;
+  option?: string[];
+  connectTimeout?: number;
+  parallel: number;
+}
+
+export interface OutputOptions {
+  gather?: boolean;
+  json?: boolean;
+  outDir?: string;
+  color: 'auto' | 'always' | 'never';
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function parsePositiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`${what} must be a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of seconds greater than 0');
+  return n;
+}
+
+function parseSshOption(value: string, previous: string[] = []): string[] {
+  if (!/^\s*[A-Za-z]+\s*(=|\s)\s*\S/.test(value)) throw new InvalidArgumentError(`expected Key=Value (ssh_config style), got "${value}"`);
+  return [...previous, value];
+}
+
+/** Adds the host-selection and connection options. */
+export function addFleetOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --hosts <file>', 'hosts file (repeatable; default $ISUOPS_HOSTS, else ./hosts.txt)', collect)
+    .option('-H, --host <list>', 'hosts, comma/space separated, ranges isu[01-05] or isu{01..05} (repeatable)', collect)
+    .option('-g, --group <name>', 'only hosts of this [group] (repeatable)', collect)
+    .option('-x, --exclude <list>', 'drop these hosts (ranges allowed, repeatable)', collect)
+    .option('-F, --ssh-config <file>', 'ssh config file (default ~/.ssh/config when present)')
+    .option('-l, --user <user>', 'login user')
+    .option('--port <port>', 'port', parsePositiveInt('--port', 65535))
+    .option('-i, --identity <file>', 'identity file (repeatable)', collect)
+    .option('-J, --jump <hosts>', 'jump hosts [user@]host[:port][,...]')
+    .option('-o, --option <Key=Value>', 'ssh_config option (repeatable)', parseSshOption)
+    .option('--connect-timeout <sec>', 'connect timeout in seconds (default: config, else 10)', parseSeconds)
+    .option('-p, --parallel <n>', 'hosts worked on at once', parsePositiveInt('--parallel', 10000), 32);
+}
+
+/** Adds the output-form options. */
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('-b, --gather', 'buffer per host and fold identical output (like clush -b)')
+    .option('--json', 'NDJSON on stdout, one object per host')
+    .option('--out-dir <dir>', 'write <dir>/<host>.out and <dir>/<host>.err')
+    .addOption(new Option('--color <when>', 'colour host names').choices(['auto', 'always', 'never']).default('auto'))
+    .option('-q, --quiet', 'no summary at the end');
+}

@@ -1,0 +1,25 @@
+/**
+ * Ctrl-C handling for a run: the first SIGINT aborts the signal (ops stop their remote
+ * processes and the run ends with a summary and exit 130); a second one exits at once.
+ */
+export function watchInterrupt(): { signal: AbortSignal; interrupted: () => boolean; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) {
+      process.stderr.write('\nisuops: interrupted again: exiting now\n');
+      process.exit(130);
+    }
+    process.stderr.write('\nisuops: interrupted: stopping remote processes (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    interrupted: () => controller.signal.aborted,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { HostEvent } from '../ops/events.js';
+import type { HostResult } from '../ops/result.js';
+import { shouldColor } from '../render/colors.js';
+import { createGatherRenderer } from '../render/gather.js';
+import { createJsonRenderer } from '../render/json.js';
+import { createOutDirRenderer } from '../render/out-dir.js';
+import { createProgress } from '../render/progress.js';
+import { createStreamRenderer } from '../render/stream.js';
+import { formatSummary } from '../render/summary.js';
+import type { Renderer, RenderStreams } from '../render/types.js';
+import type { OutputOptions } from './fleet-options.js';
+
+/** The renderer chosen by the output flags, plus progress and the closing summary. */
+export interface Output {
+  emit(event: HostEvent): void;
+  finish(results: readonly HostResult[], extraSummary?: string): Promise<void>;
+}
+
+export function createOutput(opts: OutputOptions, hosts: readonly string[], streams: RenderStreams = process): Output {
+  const color = shouldColor(opts.color, streams.stdout.isTTY);
+  const started = Date.now();
+  let renderer: Renderer;
+  if (opts.json) renderer = createJsonRenderer(streams);
+  else if (opts.outDir) renderer = createOutDirRenderer(opts.outDir, hosts);
+  else if (opts.gather) renderer = createGatherRenderer(streams, { hosts, color });
+  else renderer = createStreamRenderer(streams, { hosts, color });
+  const progress = createProgress(streams, opts.json || opts.outDir || opts.gather ? hosts.length : 0);
+  return {
+    emit(event: HostEvent): void {
+      renderer.handle(event);
+      progress.handle(event);
+    },
+    async finish(results: readonly HostResult[], extraSummary = ''): Promise<void> {
+      progress.clear();
+      await renderer.finish(results);
+      if (!opts.quiet) streams.stderr.write(formatSummary(results, Date.now() - started, extraSummary));
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { debuglog } from 'node:util';
+import type { ClientChannel } from 'ssh2';
+import type { HostSession } from '../ssh/session.js';
+import type { Emit } from './events.js';
+import { LineSplitter } from './line-splitter.js';
+import { buildKillCommand, buildWrappedCommand, parseMarker } from './remote-command.js';
+import { makeResult, type HostResult } from './result.js';
+
+const debug = debuglog('isuops');
+
+export interface ExecOptions {
+  command: string;
+  /** Run through `sudo -n` (never prompts). */
+  sudo: boolean;
+  /** Seconds after which the remote process group is stopped; the host counts as timed out. */
+  timeoutSec?: number;
+  /** Bytes sent to the command's stdin (-I); without it the command's stdin is /dev/null. */
+  stdin?: Buffer;
+  /** Aborted on Ctrl-C: the remote process group is stopped and the host ends 'interrupted'. */
+  signal: AbortSignal;
+  emit: Emit;
+}
+
+/** Stops the remote process group on a channel of its own. */
+async function killRemote(session: HostSession, pgid: number, sudo: boolean): Promise<void> {
+  try {
+    const channel = await session.exec(buildKillCommand(pgid, { sudo }));
+    channel.resume();
+    channel.stderr.resume();
+    await new Promise((resolve) => channel.once('close', resolve));
+  } catch (err) {
+    debug('%s: kill of %d failed: %s', session.host.name, pgid, (err as Error).message);
+  }
+}
+
+/**
+ * Runs one command on one host and streams its output as line events.
+ * Always resolves to the host's result: ok, failed (non-zero exit), timeout, interrupted,
+ * or unreachable when the connection drops mid-command.
+ */
+export async function execOnHost(session: HostSession, opts: ExecOptions): Promise<HostResult> {
+  const host = session.host.name;
+  const started = Date.now();
+  const marker = `@isuops:${randomBytes(6).toString('hex')}:pgid:`;
+  let channel: ClientChannel;
+  try {
+    channel = await session.exec(buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker }));
+  } catch (err) {
+    return makeResult(host, 'failed', { error: `could not start the command: ${(err as Error).message}`, durationMs: Date.now() - started });
+  }
+
+  let pgid: number | undefined;
+  let stopReason: 'timeout' | 'interrupted' | undefined;
+  let killing: Promise<void> | undefined;
+  const stop = (reason: 'timeout' | 'interrupted'): void => {
+    if (stopReason) return;
+    stopReason = reason;
+    // Before the wrapper has named its process group, the stop waits for the marker line.
+    if (pgid !== undefined) killing = killRemote(session, pgid, opts.sudo);
+  };
+
+  const out = new LineSplitter((line) => opts.emit({ type: 'stdout', host, line }));
+  const err = new LineSplitter((line) => {
+    if (pgid === undefined) {
+      pgid = parseMarker(line, marker);
+      if (pgid !== undefined) {
+        // A stop requested before the marker arrived is carried out now.
+        if (stopReason) killing = killRemote(session, pgid, opts.sudo);
+        return;
+      }
+    }
+    opts.emit({ type: 'stderr', host, line });
+  });
+  channel.on('data', (chunk: Buffer) => out.push(chunk));
+  channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+
+  const timer = opts.timeoutSec !== undefined ? setTimeout(() => stop('timeout'), opts.timeoutSec * 1000) : undefined;
+  const onAbort = (): void => stop('interrupted');
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal.aborted) onAbort();
+
+  if (opts.stdin !== undefined) channel.end(opts.stdin);
+
+  const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    let code: number | null = null;
+    let signal: string | null = null;
+    channel.on('exit', (c: number | null, s?: string) => {
+      code = c;
+      signal = s ?? null;
+      // The wrapper's stdin watcher ends on EOF; the command itself is done.
+      if (opts.stdin === undefined) channel.end();
+    });
+    channel.on('close', () => resolve({ code, signal }));
+  });
+  clearTimeout(timer);
+  opts.signal.removeEventListener('abort', onAbort);
+  out.flush();
+  err.flush();
+  await killing;
+
+  const durationMs = Date.now() - started;
+  if (stopReason === 'timeout') {
+    return makeResult(host, 'timeout', { exitCode: exit.code, signal: exit.signal, timedOut: true, error: `timed out after ${opts.timeoutSec}s: remote process stopped`, durationMs });
+  }
+  if (stopReason === 'interrupted') {
+    return makeResult(host, 'interrupted', { exitCode: exit.code, signal: exit.signal, error: 'interrupted: remote process stopped', durationMs });
+  }
+  if (exit.code === null && exit.signal === null) {
+    return makeResult(host, 'unreachable', { error: 'connection lost before the command finished', durationMs });
+  }
+  if (exit.code === 0) return makeResult(host, 'ok', { exitCode: 0, durationMs });
+  const error = exit.signal ? `killed by signal ${exit.signal}` : `exit code ${exit.code}`;
+  return makeResult(host, 'failed', { exitCode: exit.code, signal: exit.signal, error, durationMs });
+}

@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { debuglog } from 'node:util';
+import ssh2 from 'ssh2';
+import type { ParsedKey } from 'ssh2';
+import { ConnectError } from '../errors.js';
+import type { ResolvedHost } from './types.js';
+import { promptPassphrase } from './passphrase.js';
+
+const debug = debuglog('isuops');
+
+/** The keys ssh tries when no IdentityFile was set (those that exist). */
+export const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
+
+type AuthStep =
+  | { type: 'agent'; username: string; agent: string }
+  | { type: 'publickey'; username: string; key: ParsedKey };
+
+// Parsed once per file for the whole run: 200 hosts must not mean 200 key parses or prompts.
+const keyCache = new Map<string, Promise<ParsedKey | null>>();
+
+function expandHome(file: string): string {
+  return file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
+}
+
+function isEncryptedKeyError(err: Error): boolean {
+  return /encrypted|passphrase/i.test(err.message);
+}
+
+async function parseKeyFile(file: string): Promise<ParsedKey | null> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (err) {
+    debug('identity %s unreadable: %s', file, (err as Error).message);
+    return null;
+  }
+  let parsed = ssh2.utils.parseKey(data);
+  if (parsed instanceof Error && isEncryptedKeyError(parsed)) {
+    if (!process.stdin.isTTY) {
+      throw new ConnectError(
+        `identity ${file} is encrypted and there is no TTY to ask for its passphrase: add it to ssh-agent (ssh-add ${file})`,
+        'client-authentication',
+      );
+    }
+    const passphrase = await promptPassphrase(`Enter passphrase for key '${file}': `);
+    parsed = ssh2.utils.parseKey(data, passphrase);
+  }
+  if (parsed instanceof Error) {
+    throw new ConnectError(`identity ${file}: ${parsed.message}`, 'client-authentication');
+  }
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return key ?? null;
+}
+
+/** Loads (once per run) the private key in `file`; null when the file is missing, like ssh. */
+export function loadIdentity(file: string): Promise<ParsedKey | null> {
+  const full = expandHome(file);
+  let pending = keyCache.get(full);
+  if (!pending) {
+    pending = parseKeyFile(full);
+    keyCache.set(full, pending);
+  }
+  return pending;
+}
+
+/**
+ * The authentication steps for a host, in ssh's order: the agent (unless IdentitiesOnly),
+ * then each identity file that exists.
+ */
+export async function buildAuthSteps(host: ResolvedHost, env: NodeJS.ProcessEnv = process.env): Promise<AuthStep[]> {
+  const steps: AuthStep[] = [];
+  const agent = host.identityAgent ?? env.SSH_AUTH_SOCK;
+  if (agent && agent !== 'none' && !host.identitiesOnly) {
+    steps.push({ type: 'agent', username: host.user, agent: expandHome(agent) });
+  }
+  const files = host.identityFiles.length > 0 ? host.identityFiles : DEFAULT_IDENTITY_FILES;
+  for (const file of files) {
+    const key = await loadIdentity(file);
+    if (key) steps.push({ type: 'publickey', username: host.user, key });
+  }
+  return steps;
+}

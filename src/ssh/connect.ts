@@ -1,0 +1,110 @@
+import type { Duplex } from 'node:stream';
+import { debuglog } from 'node:util';
+import type { Client } from 'ssh2';
+import { ConnectError, HostKeyError } from '../errors.js';
+import { buildAuthSteps } from './auth.js';
+import { knownHostsName, checkServerKey } from './host-key-check.js';
+import type { ResolvedHost } from './types.js';
+
+const debug = debuglog('isuops');
+
+/** isuops's ConnectTimeout when neither the config nor a flag sets one (seconds). */
+export const DEFAULT_CONNECT_TIMEOUT = 10;
+// Keepalive is on even without ServerAliveInterval so a silent peer is noticed.
+const DEFAULT_KEEPALIVE_SECONDS = 15;
+
+export interface ConnectOptions {
+  signal?: AbortSignal;
+  /** An already-open stream to the host (a ProxyJump forward); otherwise TCP to hostname:port. */
+  sock?: Duplex;
+  /** Overrides the host's ConnectTimeout (the --connect-timeout flag). */
+  connectTimeout?: number;
+}
+
+/** Turns an ssh2 connection error into one line an operator can act on. */
+export function describeConnectError(err: Error & { level?: string; code?: string }, host: ResolvedHost, timeoutSec: number): string {
+  const where = `${host.hostname}:${host.port}`;
+  if (err.level === 'client-timeout') return `timed out after ${timeoutSec}s connecting to ${where}`;
+  if (err.level === 'client-authentication') return `permission denied (publickey) for ${host.user}@${where}`;
+  switch (err.code) {
+    case 'ECONNREFUSED': return `connection refused by ${where}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN': return `could not resolve hostname ${host.hostname}`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH': return `no route to ${where}`;
+    case 'ECONNRESET': return `connection reset by ${where}`;
+    default: return `${err.message} (${where})`;
+  }
+}
+
+/**
+ * Opens one authenticated ssh2 connection to `host`, checking its key against known_hosts.
+ * Rejects with ConnectError (or HostKeyError) carrying ssh2's level; never hangs past the timeout.
+ */
+export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {}): Promise<Client> {
+  const { Client } = (await import('ssh2')).default;
+  const timeoutSec = opts.connectTimeout ?? host.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+  const authSteps = await buildAuthSteps(host);
+  if (authSteps.length === 0) {
+    throw new ConnectError(
+      `no identity to offer ${host.user}@${host.hostname}: start ssh-agent or pass -i FILE`,
+      'client-authentication',
+    );
+  }
+  const client = new Client();
+  let keyFailure: string | undefined;
+  return new Promise<Client>((resolve, reject) => {
+    let settled = false;
+    const finish = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        client.end();
+        client.destroy?.();
+        reject(err);
+      } else {
+        resolve(client);
+      }
+    };
+    const onAbort = (): void => finish(new ConnectError('interrupted while connecting', 'interrupted'));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // ssh2's readyTimeout misses a stalled TCP connect on some paths; one timer covers it all.
+    const timer = setTimeout(
+      () => finish(new ConnectError(`timed out after ${timeoutSec}s connecting to ${host.hostname}:${host.port}`, 'client-timeout')),
+      timeoutSec * 1000,
+    );
+    client.on('ready', () => finish());
+    client.on('error', (err: Error & { level?: string }) => {
+      debug('%s: connect error %s (%s)', host.name, err.message, err.level);
+      if (keyFailure) finish(new HostKeyError(keyFailure));
+      else finish(new ConnectError(describeConnectError(err, host, timeoutSec), err.level ?? 'client-socket', { cause: err }));
+    });
+    client.on('close', () => finish(new ConnectError(keyFailure ?? `connection closed by ${host.hostname}:${host.port}`, keyFailure ? 'host-key' : 'client-socket')));
+    client.connect({
+      host: host.hostname,
+      port: host.port,
+      username: host.user,
+      sock: opts.sock,
+      readyTimeout: timeoutSec * 1000,
+      keepaliveInterval: (host.serverAliveInterval > 0 ? host.serverAliveInterval : DEFAULT_KEEPALIVE_SECONDS) * 1000,
+      keepaliveCountMax: host.serverAliveCountMax,
+      authHandler: authSteps,
+      // Returning nothing and calling `verify` later keeps ssh2 waiting; a returned Promise would be taken as "accept".
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void): undefined => {
+        checkServerKey(host, key).then(
+          (failure) => {
+            keyFailure = failure;
+            verify(failure === undefined);
+          },
+          (err: Error) => {
+            keyFailure = `host key check for ${knownHostsName(host)} failed: ${err.message}`;
+            verify(false);
+          },
+        );
+        return undefined;
+      },
+    } as Parameters<Client['connect']>[0]);
+  });
+}

@@ -1,0 +1,72 @@
+import pLimit from 'p-limit';
+import type { Client } from 'ssh2';
+import type { Emit } from '../ops/events.js';
+import { makeResult, type HostResult } from '../ops/result.js';
+import { ConnectError } from '../errors.js';
+import { connectHost, type ConnectOptions } from './connect.js';
+import { HostSession } from './session.js';
+import type { ResolvedHost } from './types.js';
+
+export interface PoolOptions {
+  /** How many hosts are worked on at once (-p). */
+  parallel: number;
+  signal: AbortSignal;
+  emit: Emit;
+  /** --connect-timeout, overriding the config's ConnectTimeout. */
+  connectTimeout?: number;
+  /** How a host is reached; defaults to a direct connection (ProxyJump plugs in here). */
+  connect?: (host: ResolvedHost, opts: ConnectOptions) => Promise<Client>;
+}
+
+/** The result of a host that never got to run: unreachable, or interrupted before its turn. */
+function makeFailure(host: ResolvedHost, err: unknown, started: number): HostResult {
+  const durationMs = Date.now() - started;
+  if (err instanceof ConnectError && err.level === 'interrupted') {
+    return makeResult(host.name, 'interrupted', { error: err.message, durationMs });
+  }
+  return makeResult(host.name, 'unreachable', { error: (err as Error).message, durationMs });
+}
+
+/**
+ * Connects to every host (at most `parallel` at once, one connection per host), runs `work`
+ * on it and closes it. Results come back in the hosts' order; a host that fails ends in a
+ * result value, never an exception. `done` is emitted once per host.
+ */
+export async function runOnHosts<R extends HostResult>(
+  hosts: readonly ResolvedHost[],
+  opts: PoolOptions,
+  work: (session: HostSession) => Promise<R>,
+): Promise<Array<R | HostResult>> {
+  const limit = pLimit(Math.max(1, opts.parallel));
+  const connect = opts.connect ?? connectHost;
+  const runOne = async (host: ResolvedHost): Promise<R | HostResult> => {
+    const started = Date.now();
+    let result: R | HostResult;
+    if (opts.signal.aborted) {
+      result = makeResult(host.name, 'interrupted', { error: 'not started: interrupted' });
+    } else {
+      opts.emit({ type: 'connecting', host: host.name });
+      let client: Client | undefined;
+      try {
+        client = await connect(host, { signal: opts.signal, connectTimeout: opts.connectTimeout });
+      } catch (err) {
+        result = makeFailure(host, err, started);
+      }
+      if (client) {
+        opts.emit({ type: 'connected', host: host.name });
+        const session = new HostSession(host, client);
+        try {
+          result = await work(session);
+        } catch (err) {
+          // An op should return a result; anything thrown is a fault on this host only.
+          result = makeResult(host.name, 'failed', { error: (err as Error).message, durationMs: Date.now() - started });
+        } finally {
+          session.close();
+        }
+      }
+    }
+    opts.emit({ type: 'done', host: host.name, result: result! });
+    return result!;
+  };
+  return Promise.all(hosts.map((host) => limit(() => runOne(host))));
+}

@@ -1,0 +1,59 @@
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
+import { Semaphore } from './semaphore.js';
+import type { ResolvedHost } from './types.js';
+
+// sshd's MaxSessions default: more open channels than this on one connection are refused.
+export const MAX_CHANNELS_PER_CONNECTION = 10;
+
+/**
+ * One host's connection as ops see it: channels are opened through here so that no
+ * more than MaxSessions are open at once, and the sftp session is opened once and reused.
+ */
+export class HostSession {
+  private readonly channels = new Semaphore(MAX_CHANNELS_PER_CONNECTION);
+  private sftpSession?: Promise<SFTPWrapper>;
+
+  constructor(
+    readonly host: ResolvedHost,
+    readonly client: Client,
+  ) {}
+
+  /** Runs `command` on a new channel; `release` must be called when the channel has closed. */
+  async exec(command: string): Promise<ClientChannel> {
+    const release = await this.channels.acquire();
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, channel) => {
+        if (err) {
+          release();
+          reject(err);
+          return;
+        }
+        channel.once('close', release);
+        resolve(channel);
+      });
+    });
+  }
+
+  /** The host's one SFTP session (a channel of its own), opened on first use. */
+  sftp(): Promise<SFTPWrapper> {
+    this.sftpSession ??= this.channels.acquire().then(
+      (release) =>
+        new Promise<SFTPWrapper>((resolve, reject) => {
+          this.client.sftp((err, sftp) => {
+            if (err) {
+              release();
+              reject(err);
+              return;
+            }
+            sftp.once('close', release);
+            resolve(sftp);
+          });
+        }),
+    );
+    return this.sftpSession;
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
