@@ -95,16 +95,19 @@ function describeLine(line: KnownHostLine): string {
   return `${line.file}:${line.line} has ${line.key.type} ${fingerprintSha256(line.key.data)}`;
 }
 
+/** One line for a changed key: the offending file:line, both fingerprints, and how to remove the old key. */
 export function formatChanged(name: string, line: KnownHostLine, sent: string): string {
   return `host key for ${name} has changed (${describeLine(line)}; server sent ${sent}): `
     + `possible man-in-the-middle; if the change is expected, remove the old key with `
     + `ssh-keygen -R ${quoteShell(name)} -f ${quoteShell(line.file)}`;
 }
 
+/** One line for a key listed under `@revoked`. */
 export function formatRevoked(name: string, line: KnownHostLine, sent: string): string {
   return `host key for ${name} is revoked (@revoked at ${line.file}:${line.line}; server sent ${sent}): refusing to connect`;
 }
 
+/** One line for an unknown host under StrictHostKeyChecking=yes. */
 export function formatUnknown(name: string, files: string[], sent: string): string {
   const where = files.length > 0 ? files.join(', ') : 'no known_hosts file';
   return `no host key is known for ${name} in ${where} and StrictHostKeyChecking is yes (server sent ${sent}): `
