@@ -97,7 +97,8 @@ export function resolveHost(
     identityFilesDefault: !explicitIds,
     identitiesOnly: get('identitiesonly') === undefined ? false : parseFlagValue(get('identitiesonly') as string, 'IdentitiesOnly'),
     userKnownHostsFiles: knownHosts[0] === 'none' ? [] : knownHosts.map((p) => expandFile(p, 'UserKnownHostsFile')),
-    globalKnownHostsFiles: (opts.single.get('globalknownhostsfile') ?? DEFAULT_GLOBAL_KNOWN_HOSTS).map((p) => expandTilde(p, home, localUser)),
+    // ssh expands neither ~ nor tokens here
+    globalKnownHostsFiles: opts.single.get('globalknownhostsfile') ?? DEFAULT_GLOBAL_KNOWN_HOSTS,
     strictHostKeyChecking: get('stricthostkeychecking') === undefined ? 'accept-new' : parseStrictValue(get('stricthostkeychecking') as string, 'StrictHostKeyChecking'),
     serverAliveInterval: get('serveraliveinterval') === undefined ? 0 : parseTimeValue(get('serveraliveinterval') as string, 'ServerAliveInterval'),
     serverAliveCountMax: get('serveralivecountmax') === undefined ? 3 : parseCountValue(get('serveralivecountmax') as string, 'ServerAliveCountMax'),

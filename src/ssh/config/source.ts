@@ -37,6 +37,7 @@ export interface LoadOptions {
 }
 
 const MAX_INCLUDE_DEPTH = 16;
+const MATCH_MARK = 'isuops:match';
 const MATCH_WITH_ARG = new Set(['host', 'originalhost', 'user', 'localuser', 'exec', 'localnetwork', 'tagged']);
 const MATCH_NO_ARG = new Set(['all', 'canonical', 'final']);
 
@@ -67,10 +68,21 @@ export async function parseConfigText(
   depth: number,
 ): Promise<ConfigLine[]> {
   const out: ConfigLine[] = [];
-  for (const line of flattenLines(SSHConfig.parse(text))) {
+  let parsed: SSHConfig;
+  try {
+    // the npm parser rejects `!final`/`!canonical`/`!all` in Match; we read the criteria ourselves
+    parsed = SSHConfig.parse(text.replace(/^([ \t]*)match(?:[ \t]*=[ \t]*|[ \t]+)/gim, `$1Host ${MATCH_MARK} `));
+  } catch (err) {
+    throw new UsageError(`ssh config ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  for (const line of flattenLines(parsed)) {
     const where = `${file}: ${line.param}`;
-    const args = lineArgs(line.value);
-    const key = line.param.toLowerCase();
+    let args = lineArgs(line.value);
+    let key = line.param.toLowerCase();
+    if (key === 'host' && args[0] === MATCH_MARK) {
+      key = 'match';
+      args = args.slice(1);
+    }
     if (key === 'host') out.push({ kind: 'host', patterns: args, where });
     else if (key === 'match') out.push({ kind: 'match', criteria: parseMatchCriteria(args, where), where });
     else if (key === 'include') out.push({ kind: 'include', files: await readIncludes(args, env, depth, where), where });
