@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-code.js';
 import { addFleetOptions, addOutputOptions, parsePositiveInt, parseSeconds } from './commands/fleet-options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number (0 or more)');
+  return Number(value);
+}
 
 // Each action loads its command lazily so that --help and --version never load ssh2.
 function buildProgram(setExit: (code: number) => void): Command {
@@ -26,6 +31,41 @@ function buildProgram(setExit: (code: number) => void): Command {
   addOutputOptions(addFleetOptions(exec)).action(async (words: string[], opts) => {
     const { execCommand } = await import('./commands/exec.js');
     setExit(await execCommand(words, opts));
+  });
+
+  const push = program
+    .command('push')
+    .description('copy local files or directories to the same path on every host (rsync-style)')
+    .argument('<paths...>', 'local files or directories')
+    .option('--dest <remote>', 'put the sources under this remote path instead')
+    .option('-c, --checksum', 'compare content instead of size and mtime')
+    .option('-n, --dry-run', 'show what would change; write nothing')
+    .option('--diff', 'show unified diffs of changed text files')
+    .option('--sudo', 'write paths the login user cannot write, through sudo -n')
+    .option('--chmod <mode>', 'set this mode on written files (octal, or chmod-style like u+x)')
+    .option('--chown <owner>', 'set owner[:group] on written files (implies --sudo when not the login user)')
+    .option('--delete', 'remove remote files that the local directory lacks')
+    .option('--then <cmd>', 'run CMD on the hosts where something changed');
+  addOutputOptions(addFleetOptions(push)).action(async (paths: string[], opts) => {
+    const { pushCommand } = await import('./commands/push.js');
+    setExit(await pushCommand(paths, opts));
+  });
+
+  const tail = program
+    .command('tail')
+    .description('follow logs on every host: nginx, nginx-error, mysql-slow, /abs/path, or a systemd unit')
+    .argument('<targets...>', 'presets, absolute paths, or systemd units')
+    .option('-n, --lines <n>', 'lines of history first', parseCount, 10)
+    .option('--since <time>', 'history since this time (systemd units, journalctl --since)')
+    .option('-e, --grep <re>', 'only lines matching this regular expression')
+    .option('-v, --invert-match <re>', 'drop lines matching this regular expression')
+    .option('--sudo', 'read through sudo -n')
+    .option('--json', 'NDJSON, one object per line')
+    .addOption(new Option('--color <when>', 'colour host names').choices(['auto', 'always', 'never']).default('auto'))
+    .option('-q, --quiet', 'no summary at the end');
+  addFleetOptions(tail).action(async (targets: string[], opts) => {
+    const { tailCommand } = await import('./commands/tail.js');
+    setExit(await tailCommand(targets, opts));
   });
 
   const hosts = program.command('hosts').description('print the resolved host list without connecting').option('--json', 'NDJSON, one object per host');
