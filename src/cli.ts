@@ -80,9 +80,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('start N hosts isu01..isuNN (default 5)')
     .argument('[n]', 'how many hosts', parsePositiveInt('N', 250), 5)
     .option('--dir <dir>', 'lab directory (default $ISUOPS_LAB_DIR, else ~/.isuops/lab)')
-    .action(async (count: number, opts: { dir?: string }) => {
+    .option('--base <127.0.X>', 'address base for the hosts (default 127.0.1; a second lab needs another)')
+    .action(async (count: number, opts: { dir?: string; base?: string }) => {
       const { labUp } = await import('./commands/lab.js');
-      setExit(await labUp({ count, dir: opts.dir }));
+      setExit(await labUp({ count, dir: opts.dir, base: opts.base }));
     });
   lab
     .command('down')
