@@ -46,13 +46,10 @@ function parseJumpHop(hop: string, whole: string): JumpSpec {
     }
   } else {
     const colon = rest.indexOf(':');
-    // a bare IPv6 address (two or more colons) has no port, as in ssh's hpdelim
-    if (colon >= 0 && rest.indexOf(':', colon + 1) < 0) {
-      host = rest.slice(0, colon);
-      portText = rest.slice(colon + 1);
-    } else {
-      host = rest;
-    }
+    // like ssh, an IPv6 address must be bracketed: `h:1:2` and bare `::1` are refused
+    if (colon >= 0 && rest.indexOf(':', colon + 1) >= 0) throw bad('write an IPv6 address as [addr]:port');
+    host = colon >= 0 ? rest.slice(0, colon) : rest;
+    if (colon >= 0) portText = rest.slice(colon + 1);
   }
   if (host === '') throw bad('empty host');
   const result: JumpSpec = { host };

@@ -39,7 +39,7 @@ export function parseOverrideOption(text: string): { key: string; args: string[]
   if (line === undefined || !('param' in line)) throw new UsageError(`-o '${text}': expected Key=Value`);
   const key = line.param.toLowerCase();
   if (COMMAND_LINE_ONLY.has(key)) throw new UsageError(`-o '${text}': ${line.param} is not allowed on the command line`);
-  const args = lineArgs(line.value);
+  const args = lineArgs(line);
   checkOptionValue(key, args, `-o '${text}'`);
   return { key, args };
 }

@@ -77,7 +77,7 @@ export async function parseConfigText(
   }
   for (const line of flattenLines(parsed)) {
     const where = `${file}: ${line.param}`;
-    let args = lineArgs(line.value);
+    let args = lineArgs(line);
     let key = line.param.toLowerCase();
     if (key === 'host' && args[0] === MATCH_MARK) {
       key = 'match';
@@ -108,8 +108,9 @@ function flattenLines(lines: Iterable<Line>): DirectiveLine[] {
 }
 
 /** Normalises the parser's value (string, or tokens with quote flags) to ssh-style argv. */
-export function lineArgs(value: DirectiveLine['value']): string[] {
-  if (typeof value === 'string') return value.split(/\s+/).filter((a) => a !== '');
+export function lineArgs(line: Pick<DirectiveLine, 'value' | 'quoted'>): string[] {
+  const value = line.value;
+  if (typeof value === 'string') return line.quoted === true ? [value] : value.split(/\s+/).filter((a) => a !== '');
   return value.map((t) => t.val);
 }
 

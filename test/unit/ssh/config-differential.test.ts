@@ -7,6 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
 import { loadSshConfig, resolveHost } from '../../../src/ssh/config.js';
 import { expandJumpTokens } from '../../../src/ssh/config/resolve.js';
 import { parseJumpList } from '../../../src/ssh/jump.js';
@@ -48,7 +49,6 @@ const CASES: Case[] = [
   { fixture: 'patterns.conf', host: 'x.prod' },
   { fixture: 'patterns.conf', host: 'bastion.prod' },
   { fixture: 'patterns.conf', host: 'a' },
-  { fixture: 'patterns.conf', host: 'a,b' },
   { fixture: 'patterns.conf', host: 'isu-web' },
   { fixture: 'patterns.conf', host: 'c2' },
   { fixture: 'patterns.conf', host: 'C1' },
@@ -250,6 +250,6 @@ describe('resolveHost agrees with ssh -G', () => {
   it.each(ERROR_CASES.map((c) => [label(c), c] as const))('rejects like ssh: %s', async (_l, c) => {
     const ssh = await sshG(c);
     expect(ssh.code).toBe(255);
-    await expect(resolveCase(c)).rejects.toThrow(/UsageError|bad|invalid|unsupported/i);
+    await expect(resolveCase(c)).rejects.toBeInstanceOf(UsageError);
   });
 });
