@@ -3,7 +3,7 @@ import { debuglog } from 'node:util';
 import type { Client } from 'ssh2';
 import { ConnectError, HostKeyError } from '../errors.js';
 import { buildAuthSteps } from './auth.js';
-import { knownHostsName, checkServerKey } from './host-key-check.js';
+import { checkServerKey, hostKeyAlgorithmsFor, knownHostsName } from './host-key-check.js';
 import type { ResolvedHost } from './types.js';
 
 const debug = debuglog('isuops');
@@ -44,7 +44,7 @@ export function describeConnectError(err: Error & { level?: string; code?: strin
 export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {}): Promise<Client> {
   const { Client } = (await import('ssh2')).default;
   const timeoutSec = opts.connectTimeout ?? host.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-  const authSteps = await buildAuthSteps(host);
+  const [authSteps, serverHostKey] = await Promise.all([buildAuthSteps(host), hostKeyAlgorithmsFor(host)]);
   if (authSteps.length === 0) {
     throw new ConnectError(
       `no identity to offer ${host.user}@${host.hostname}: start ssh-agent or pass -i FILE`,
@@ -91,6 +91,7 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
       keepaliveInterval: (host.serverAliveInterval > 0 ? host.serverAliveInterval : DEFAULT_KEEPALIVE_SECONDS) * 1000,
       keepaliveCountMax: host.serverAliveCountMax,
       authHandler: authSteps,
+      algorithms: { serverHostKey },
       // Returning nothing and calling `verify` later keeps ssh2 waiting; a returned Promise would be taken as "accept".
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void): undefined => {
         checkServerKey(host, key).then(

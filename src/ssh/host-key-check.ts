@@ -1,17 +1,47 @@
 import type { ResolvedHost } from './types.js';
-import { parseKeyBlob, verifyHostKey } from './known-hosts.js';
+import {
+  formatKnownHostsName,
+  listKnownKeyTypes,
+  parseKeyBlob,
+  preferKnownHostKeyAlgorithms,
+  readKnownHostsFiles,
+  verifyHostKey,
+} from './known-hosts.js';
+
+// ssh2's host key algorithms, in OpenSSH's preference order.
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 /** The name ssh looks up in known_hosts: HostKeyAlias or HostName, as `[name]:port` off port 22. */
 export function knownHostsName(host: ResolvedHost): string {
-  const name = host.hostKeyAlias ?? host.hostname;
-  return host.port === 22 ? name : `[${name}]:${host.port}`;
+  return formatKnownHostsName(host.hostKeyAlias ?? host.hostname, host.port);
+}
+
+function knownHostsFiles(host: ResolvedHost): string[] {
+  return [...host.userKnownHostsFiles, ...host.globalKnownHostsFiles];
+}
+
+/**
+ * Host key algorithms to offer, those of keys already known for this host first (as ssh does),
+ * so a host known by its ECDSA key is not refused because ED25519 was negotiated.
+ */
+export async function hostKeyAlgorithmsFor(host: ResolvedHost): Promise<string[]> {
+  const lines = await readKnownHostsFiles(knownHostsFiles(host));
+  return preferKnownHostKeyAlgorithms(HOST_KEY_ALGORITHMS, listKnownKeyTypes(lines, [knownHostsName(host)]));
 }
 
 /** Checks the key a server sent; resolves to undefined when accepted, else the one-line reason. */
 export async function checkServerKey(host: ResolvedHost, blob: Buffer): Promise<string | undefined> {
   const name = knownHostsName(host);
   const result = await verifyHostKey({
-    files: [...host.userKnownHostsFiles, ...host.globalKnownHostsFiles],
+    files: knownHostsFiles(host),
     names: [name],
     key: parseKeyBlob(blob),
     strict: host.strictHostKeyChecking,
