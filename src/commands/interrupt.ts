@@ -1,9 +1,13 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * Ctrl-C handling for a run: the first SIGINT aborts the signal (ops stop their remote
  * processes and the run ends with a summary and exit 130); a second one exits at once.
  */
 export function watchInterrupt(): { signal: AbortSignal; interrupted: () => boolean; dispose: () => void } {
   const controller = new AbortController();
+  // Every host and channel listens to this one signal.
+  setMaxListeners(0, controller.signal);
   const onSignal = (): void => {
     if (controller.signal.aborted) {
       process.stderr.write('\nisuops: interrupted again: exiting now\n');

@@ -43,22 +43,12 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   const host = session.host.name;
   const started = Date.now();
   const marker = `@isuops:${randomBytes(6).toString('hex')}:pgid:`;
-  let channel: ClientChannel;
-  try {
-    channel = await session.exec(buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker }));
-  } catch (err) {
-    return makeResult(host, 'failed', { error: `could not start the command: ${(err as Error).message}`, durationMs: Date.now() - started });
-  }
-
   let pgid: number | undefined;
   let stopReason: 'timeout' | 'interrupted' | undefined;
   let killing: Promise<void> | undefined;
-  const stop = (reason: 'timeout' | 'interrupted'): void => {
-    if (stopReason) return;
-    stopReason = reason;
-    // Before the wrapper has named its process group, the stop waits for the marker line.
-    if (pgid !== undefined) killing = killRemote(session, pgid, opts.sudo);
-  };
+  let exitCode: number | null = null;
+  let exitSignal: string | null = null;
+  let closed!: Promise<void>;
 
   const out = new LineSplitter((line) => opts.emit({ type: 'stdout', host, line }));
   const err = new LineSplitter((line) => {
@@ -72,9 +62,31 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
     }
     opts.emit({ type: 'stderr', host, line });
   });
-  channel.on('data', (chunk: Buffer) => out.push(chunk));
-  channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const attach = (channel: ClientChannel): void => {
+    channel.on('data', (chunk: Buffer) => out.push(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    channel.on('exit', (code: number | null, signal?: string) => {
+      exitCode = code;
+      exitSignal = signal ?? null;
+      // The wrapper's stdin watcher ends on EOF; the command itself is done.
+      if (opts.stdin === undefined) channel.end();
+    });
+    closed = new Promise((resolve) => channel.once('close', () => resolve()));
+  };
 
+  let channel: ClientChannel;
+  try {
+    channel = await session.exec(buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker }), attach);
+  } catch (error) {
+    return makeResult(host, 'failed', { error: `could not start the command: ${(error as Error).message}`, durationMs: Date.now() - started });
+  }
+
+  const stop = (reason: 'timeout' | 'interrupted'): void => {
+    if (stopReason) return;
+    stopReason = reason;
+    // Before the wrapper has named its process group, the stop waits for the marker line.
+    if (pgid !== undefined) killing = killRemote(session, pgid, opts.sudo);
+  };
   const timer = opts.timeoutSec !== undefined ? setTimeout(() => stop('timeout'), opts.timeoutSec * 1000) : undefined;
   const onAbort = (): void => stop('interrupted');
   opts.signal.addEventListener('abort', onAbort, { once: true });
@@ -82,22 +94,13 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
 
   if (opts.stdin !== undefined) channel.end(opts.stdin);
 
-  const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    let code: number | null = null;
-    let signal: string | null = null;
-    channel.on('exit', (c: number | null, s?: string) => {
-      code = c;
-      signal = s ?? null;
-      // The wrapper's stdin watcher ends on EOF; the command itself is done.
-      if (opts.stdin === undefined) channel.end();
-    });
-    channel.on('close', () => resolve({ code, signal }));
-  });
+  await closed;
   clearTimeout(timer);
   opts.signal.removeEventListener('abort', onAbort);
   out.flush();
   err.flush();
   await killing;
+  const exit = { code: exitCode as number | null, signal: exitSignal as string | null };
 
   const durationMs = Date.now() - started;
   if (stopReason === 'timeout') {

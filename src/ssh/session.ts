@@ -18,8 +18,12 @@ export class HostSession {
     readonly client: Client,
   ) {}
 
-  /** Runs `command` on a new channel; `release` must be called when the channel has closed. */
-  async exec(command: string): Promise<ClientChannel> {
+  /**
+   * Runs `command` on a new channel. `attach` is called synchronously with the channel, before
+   * any of its events: a fast command's output, exit status and close can arrive in the same
+   * packet batch as the open confirmation, before a promise continuation would run.
+   */
+  async exec(command: string, attach: (channel: ClientChannel) => void = () => {}): Promise<ClientChannel> {
     const release = await this.channels.acquire();
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
@@ -29,6 +33,7 @@ export class HostSession {
           return;
         }
         channel.once('close', release);
+        attach(channel);
         resolve(channel);
       });
     });
