@@ -1,3 +1,4 @@
+import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,7 +52,31 @@ async function parseKeyFile(file: string): Promise<ParsedKey | null> {
     throw new ConnectError(`identity ${file}: ${parsed.message}`, 'client-authentication');
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key) cacheSigningKey(key);
   return key ?? null;
+}
+
+/**
+ * ssh2 signs with the key's PEM text, which OpenSSL parses again for every signature; one
+ * KeyObject made up front does the same signature without that, once per host saved.
+ */
+function cacheSigningKey(key: ParsedKey): void {
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPrivateKey(key.getPrivatePEM());
+  } catch {
+    return;
+  }
+  const original = key.sign.bind(key);
+  const defaultAlgo = key.type === 'ssh-ed25519' ? null : undefined;
+  key.sign = ((data: Buffer, algo?: string) => {
+    if (defaultAlgo === undefined && !algo) return original(data, algo);
+    try {
+      return cryptoSign(algo || null, data, keyObject);
+    } catch (err) {
+      return err as Error;
+    }
+  }) as ParsedKey['sign'];
 }
 
 /** Loads (once per run) the private key in `file`; null when the file is missing, like ssh. */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { debuglog } from 'node:util';
 import { appendKnownHostsText, formatKnownHostsEntry, queueFileTask } from './known-hosts/append.js';
 import { fingerprintSha256 } from './known-hosts/key-blob.js';
@@ -78,17 +78,27 @@ function decide(opts: VerifyHostKeyOptions, found: LookupResult): VerifyHostKeyR
   }
 }
 
+// Parsed files, reused while size and mtime stay the same: 200 hosts in one run read the same files.
+const parsedFiles = new Map<string, { size: number; mtimeMs: number; lines: KnownHostLine[] }>();
+
+async function readKnownHostsFile(file: string): Promise<KnownHostLine[]> {
+  try {
+    const info = await stat(file);
+    const cached = parsedFiles.get(file);
+    if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.lines;
+    const lines = parseKnownHosts(await readFile(file, 'utf8'), file);
+    parsedFiles.set(file, { size: info.size, mtimeMs: info.mtimeMs, lines });
+    return lines;
+  } catch (err) {
+    debug('known_hosts %s: %s', file, err instanceof Error ? err.message : String(err));
+    return [];
+  }
+}
+
 /** Read and parse every file in order; a missing or unreadable file is skipped like ssh does. */
 export async function readKnownHostsFiles(files: string[]): Promise<KnownHostLine[]> {
-  const texts = await Promise.all(files.map(async (file) => {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (err) {
-      debug('known_hosts %s: %s', file, err instanceof Error ? err.message : String(err));
-      return '';
-    }
-  }));
-  return texts.flatMap((text, i) => parseKnownHosts(text, files[i]!));
+  const parsed = await Promise.all(files.map(readKnownHostsFile));
+  return parsed.flat();
 }
 
 function describeLine(line: KnownHostLine): string {
