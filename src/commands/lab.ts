@@ -22,6 +22,7 @@ export async function labUp(opts: LabCommandOptions & { count: number }): Promis
     const did = [
       r.started.length ? `started ${formatNameList(r.started)}` : '',
       r.restarted.length ? `restarted sshd on ${formatNameList(r.restarted)}` : '',
+      r.thawed.length ? `thawed ${formatNameList(r.thawed)}` : '',
       r.kept.length ? `kept ${formatNameList(r.kept)}` : '',
     ].filter(Boolean);
     console.log(`lab: ${n} host${n === 1 ? '' : 's'} up in ${dir} (${did.join('; ')}; ${(r.durationMs / 1000).toFixed(1)} s)`);

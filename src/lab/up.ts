@@ -14,6 +14,7 @@ import {
 import { DEFAULT_BASE, LAB_USER, checkHostCount, hostPaths, labPaths, makeHostAddress, makeHostName, parseBase } from './layout.js';
 import { checkLabMachine, ensureClientKey, ensureLabUser, ensureMachineDirs } from './machine.js';
 import { renderHostsTxt, renderKnownHostsLine, renderSshConfig } from './render.js';
+import { readProcessState, signalProcess } from './proc.js';
 import { readLabState, writeLabState } from './state.js';
 import type { LabHost, LabState } from './types.js';
 
@@ -24,6 +25,8 @@ export interface LabUpReport {
   started: string[];
   /** Hosts whose namespaces lived but whose sshd was down: sshd started again. */
   restarted: string[];
+  /** Hosts whose sshd was frozen (SIGSTOP): continued. */
+  thawed: string[];
   /** Hosts that were already up and were left alone. */
   kept: string[];
   /** How many hosts were asked for (the lab may hold more: lab up never shrinks it). */
@@ -67,7 +70,7 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   await ensureClientKey(dir);
   const machineHosts = fs.readFileSync('/etc/hosts', 'utf8');
 
-  const report: LabUpReport = { state: { hosts: [], user: LAB_USER, base }, started: [], restarted: [], kept: [], asked: opts.count, durationMs: 0 };
+  const report: LabUpReport = { state: { hosts: [], user: LAB_USER, base }, started: [], restarted: [], thawed: [], kept: [], asked: opts.count, durationMs: 0 };
   const hosts: (LabHost | undefined)[] = new Array(total);
   const limit = pLimit(opts.parallel ?? 16);
   const readyMs = opts.readyTimeoutMs ?? 30_000;
@@ -79,7 +82,13 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
     if (prev && prev.name === name && prev.address === address && isHostKeeper(prev)) {
       if (isHostSshd(dir, name, prev.pid)) {
         hosts[index - 1] = prev;
-        report.kept.push(name);
+        if (readProcessState(prev.pid) === 'T') {
+          signalProcess(prev.pid, 'SIGCONT'); // frozen by labFreezeHost
+          report.thawed.push(name);
+        } else {
+          report.kept.push(name);
+        }
+        await waitForBanner(address, prev.port, prev.pid, readyMs);
         return;
       }
       const pid = startSshd(dir, name, prev.keeperPid);
