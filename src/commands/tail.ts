@@ -1,5 +1,16 @@
-import { UsageError } from '../errors.js';
+import { exitCodeFor } from '../exit-code.js';
+import { makeLineFilter } from '../ops/tail/line-filter.js';
+import { tailOnHost } from '../ops/tail/tail-host.js';
+import { parseTailTargets } from '../ops/tail/targets.js';
+import { shouldColor } from '../render/colors.js';
+import { createStreamRenderer } from '../render/stream.js';
+import { formatSummary } from '../render/summary.js';
+import { createTailJsonRenderer } from '../render/tail-json.js';
+import type { Renderer, RenderStreams } from '../render/types.js';
+import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions } from './fleet-options.js';
+import { loadFleet } from './fleet.js';
+import { watchInterrupt } from './interrupt.js';
 
 export interface TailCommandOptions extends FleetOptions {
   lines: number;
@@ -12,7 +23,43 @@ export interface TailCommandOptions extends FleetOptions {
   quiet?: boolean;
 }
 
-/** `isuops tail TARGET...` (being built: see issue 4). */
-export async function tailCommand(_targets: string[], _opts: TailCommandOptions): Promise<number> {
-  throw new UsageError('tail is not built yet');
+/**
+ * `isuops tail TARGET...`: follows the targets on every host until Ctrl-C (exit 130), or until
+ * every host has ended (unreachable at the start: 255; every follower exited: 1).
+ */
+export async function tailCommand(targetSpecs: string[], opts: TailCommandOptions, streams: RenderStreams = process): Promise<number> {
+  // Bad targets and bad expressions end the run before anything connects.
+  const targets = parseTailTargets(targetSpecs);
+  const filter = makeLineFilter(opts.grep, opts.invertMatch);
+  const hosts = await loadFleet(opts);
+  const names = hosts.map((h) => h.name);
+  const renderer: Renderer = opts.json
+    ? createTailJsonRenderer(streams, { hosts: names })
+    : createStreamRenderer(streams, { hosts: names, color: shouldColor(opts.color, streams.stdout.isTTY), showTarget: targets.length > 1 });
+  const emit = renderer.handle.bind(renderer);
+  const started = Date.now();
+  const interrupt = watchInterrupt();
+  try {
+    const results = await runOnHosts(
+      hosts,
+      // Every host follows at once: a host waiting for a slot would never get one.
+      { parallel: Math.max(hosts.length, 1), signal: interrupt.signal, emit, connectTimeout: opts.connectTimeout },
+      (session) =>
+        tailOnHost(session, {
+          targets,
+          lines: opts.lines,
+          since: opts.since,
+          sudo: Boolean(opts.sudo),
+          filter,
+          signal: interrupt.signal,
+          emit,
+          connectTimeout: opts.connectTimeout,
+        }),
+    );
+    await renderer.finish(results);
+    if (!opts.quiet) streams.stderr.write(formatSummary(results, Date.now() - started));
+    return exitCodeFor(results, interrupt.interrupted());
+  } finally {
+    interrupt.dispose();
+  }
 }

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { debuglog } from 'node:util';
+import type { ClientChannel } from 'ssh2';
+import type { HostSession } from '../../ssh/session.js';
+import type { Emit } from '../events.js';
+import { LineSplitter } from '../line-splitter.js';
+import { buildKillCommand, buildWrappedCommand, parseMarker } from '../remote-command.js';
+import type { TailLineEvent } from './events.js';
+import { buildFileCommand, parseFileMarker, parseTailNotice, type FilePosition } from './file-command.js';
+import { buildJournalCommand } from './journal-command.js';
+import { parseJournalLine } from './journal-entry.js';
+import type { LineFilter } from './line-filter.js';
+import type { TailTarget } from './targets.js';
+
+const debug = debuglog('isuops');
+
+// How long a stopped follower's channel is given to close before the host's connection is closed anyway.
+const STOP_GRACE_MS = 700;
+
+/** What one target has delivered so far on one host; it outlives reconnects. */
+export interface TargetState {
+  target: TailTarget;
+  /** True once a follower ran: the next one resumes instead of showing history. */
+  started: boolean;
+  /** File targets: where the bytes delivered so far end (undefined until the follower said where it started). */
+  position?: FilePosition;
+  /** File targets: a line cut by a drop is completed by the bytes that follow after the reconnect. */
+  splitter?: LineSplitter;
+  /** Unit targets: the last entry shown. */
+  cursor?: string;
+}
+
+export interface FollowOptions {
+  lines: number;
+  since?: string;
+  sudo: boolean;
+  filter?: LineFilter;
+  signal: AbortSignal;
+  emit: Emit;
+  /** Called when the channel closed without the follower exiting: the connection is gone. */
+  onDrop?: () => void;
+}
+
+/** How a follower ended: stopped by Ctrl-C, cut by a lost connection, or exited by itself. */
+export type FollowOutcome = { kind: 'stopped' } | { kind: 'dropped' } | { kind: 'ended'; exitCode: number | null; signal: string | null };
+
+export function makeTargetState(target: TailTarget): TargetState {
+  return { target, started: false };
+}
+
+/** Stops the remote process group on a channel of its own (the stdin watcher is the other way). */
+async function killRemote(session: HostSession, pgid: number, sudo: boolean): Promise<void> {
+  try {
+    const channel = await session.exec(buildKillCommand(pgid, { sudo }));
+    channel.resume();
+    channel.stderr.resume();
+    await new Promise((resolve) => channel.once('close', resolve));
+  } catch (err) {
+    debug('%s: kill of %d failed: %s', session.host.name, pgid, (err as Error).message);
+  }
+}
+
+function buildFollower(state: TargetState, opts: FollowOptions, marker: string): string {
+  const { target } = state;
+  if (target.kind === 'file') {
+    const resume = state.started ? (state.position ?? { offset: 0 }) : undefined;
+    return buildFileCommand(target.path, { lines: opts.lines, resume, marker });
+  }
+  return buildJournalCommand(target.unit, { lines: state.started ? 0 : opts.lines, since: state.started ? undefined : opts.since, afterCursor: state.cursor });
+}
+
+/**
+ * Follows one target on one host's connection until Ctrl-C, a lost connection, or the
+ * follower's own exit. Lines go out as events labelled with the target; the follower's
+ * stderr (e.g. tail's "cannot open") goes out as stderr lines. The follower runs inside
+ * the exec wrapper, so closing the channel (or losing the connection) kills it remotely.
+ */
+export async function followTarget(session: HostSession, state: TargetState, opts: FollowOptions): Promise<FollowOutcome> {
+  const host = session.host.name;
+  const label = state.target.label;
+  const marker = `@isuops:${randomBytes(6).toString('hex')}:`;
+  let channel: ClientChannel;
+  try {
+    channel = await session.exec(buildWrappedCommand(buildFollower(state, opts, marker), { sudo: opts.sudo, stdin: false, marker: `${marker}pgid:` }));
+  } catch (err) {
+    debug('%s: %s: could not open a channel: %s', host, label, (err as Error).message);
+    opts.onDrop?.();
+    return { kind: 'dropped' };
+  }
+  const resuming = state.started;
+  state.started = true;
+
+  const emitLine = (line: Buffer, time?: number): void => {
+    if (opts.filter && !opts.filter(line)) return;
+    const event: TailLineEvent = { type: 'stdout', host, target: label, line, time };
+    opts.emit(event);
+  };
+
+  // Bytes of the file delivered = where this follower started + what it has sent since.
+  let base: number | undefined;
+  let inode: string | undefined;
+  let received = 0;
+  const updatePosition = (): void => {
+    if (base !== undefined) state.position = { inode, offset: base + received };
+  };
+
+  let onStdout: (chunk: Buffer) => void;
+  if (state.target.kind === 'file') {
+    const splitter = (state.splitter ??= new LineSplitter((line) => emitLine(line)));
+    onStdout = (chunk) => {
+      received += chunk.length;
+      splitter.push(chunk);
+    };
+  } else {
+    const splitter = new LineSplitter((raw) => {
+      const entry = parseJournalLine(raw);
+      if (!entry) return;
+      state.cursor = entry.cursor;
+      for (const line of entry.lines) emitLine(line, entry.time);
+    });
+    onStdout = (chunk) => splitter.push(chunk);
+  }
+
+  let pgid: number | undefined;
+  let stopping = false;
+  let killing: Promise<void> | undefined;
+  const pgidMarker = `${marker}pgid:`;
+  const err = new LineSplitter((line) => {
+    if (pgid === undefined) {
+      pgid = parseMarker(line, pgidMarker);
+      if (pgid !== undefined) {
+        if (stopping) killing = killRemote(session, pgid, opts.sudo);
+        return;
+      }
+    }
+    if (state.target.kind === 'file') {
+      const said = parseFileMarker(line, marker);
+      if (said && 'rotated' in said) {
+        // The file changed while we were away: what was cut off belongs to the old one.
+        state.splitter?.flush();
+        opts.emit({ type: 'notice', host, message: `${label}: the file was rotated or truncated while disconnected: following it from its beginning` });
+        return;
+      }
+      if (said) {
+        base = said.start.offset - received;
+        inode = said.start.inode;
+        updatePosition();
+        return;
+      }
+      const notice = parseTailNotice(line);
+      if (notice) {
+        // tail now reads the new (or truncated) file from its beginning.
+        base = -received;
+        if (notice === 'replaced') inode = undefined;
+        state.splitter?.flush();
+      }
+    }
+    // Once stopped, the remote shells' "Terminated" is noise.
+    if (stopping) return;
+    const event: TailLineEvent = { type: 'stderr', host, target: label, line };
+    opts.emit(event);
+  });
+
+  channel.on('data', (chunk: Buffer) => {
+    onStdout(chunk);
+    updatePosition();
+  });
+  channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+
+  const onAbort = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // EOF on the channel makes the wrapper kill the follower; the kill channel is the second way.
+    channel.end();
+    if (pgid !== undefined) killing = killRemote(session, pgid, opts.sudo);
+  };
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal.aborted) onAbort();
+
+  const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    let code: number | null = null;
+    let signal: string | null = null;
+    let grace: NodeJS.Timeout | undefined;
+    channel.on('exit', (c: number | null, s?: string) => {
+      code = c;
+      signal = s ?? null;
+      channel.end();
+    });
+    channel.on('close', () => {
+      clearTimeout(grace);
+      resolve({ code, signal });
+    });
+    opts.signal.addEventListener('abort', () => {
+      grace = setTimeout(() => resolve({ code, signal }), STOP_GRACE_MS);
+    }, { once: true });
+    if (opts.signal.aborted) grace = setTimeout(() => resolve({ code, signal }), STOP_GRACE_MS);
+  });
+  opts.signal.removeEventListener('abort', onAbort);
+  err.flush();
+  debug('%s: %s: follower closed (code %s, signal %s, resumed %s)', host, label, exit.code, exit.signal, resuming);
+
+  if (stopping) {
+    state.splitter?.flush();
+    if (killing) await Promise.race([killing, new Promise((r) => setTimeout(r, 300))]);
+    return { kind: 'stopped' };
+  }
+  if (exit.code === null && exit.signal === null) {
+    opts.onDrop?.();
+    return { kind: 'dropped' };
+  }
+  state.splitter?.flush();
+  return { kind: 'ended', exitCode: exit.code, signal: exit.signal };
+}

@@ -1,0 +1,18 @@
+import { quote } from 'shell-quote';
+
+/**
+ * The follower for a systemd unit: `journalctl -f -u UNIT -o json`, JSON so that every entry
+ * carries its cursor. History: the last `lines` entries, or every entry since `since`;
+ * after a reconnect, every entry after the last cursor shown. A host without journalctl
+ * says so on stderr and exits 127.
+ */
+export function buildJournalCommand(unit: string, opts: { lines: number; since?: string; afterCursor?: string }): string {
+  const args = ['journalctl', '--follow', '--no-pager', '--output=json', `--unit=${unit}`];
+  if (opts.afterCursor !== undefined) args.push(`--after-cursor=${opts.afterCursor}`, '--lines=all');
+  else if (opts.since !== undefined) args.push(`--since=${opts.since}`, '--lines=all');
+  else args.push(`--lines=${opts.lines}`);
+  return [
+    'if ! command -v journalctl >/dev/null 2>&1; then echo "journalctl: command not found (no systemd journal on this host)" >&2; exit 127; fi',
+    `exec ${quote(args)}`,
+  ].join('\n');
+}

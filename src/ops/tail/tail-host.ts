@@ -1,0 +1,95 @@
+import type { Client } from 'ssh2';
+import type { ConnectOptions } from '../../ssh/connect.js';
+import { reconnectHost } from '../../ssh/reconnect.js';
+import { HostSession } from '../../ssh/session.js';
+import type { ResolvedHost } from '../../ssh/types.js';
+import type { Emit } from '../events.js';
+import { makeResult, type HostResult } from '../result.js';
+import { backoffDelay } from './backoff.js';
+import { followTarget, makeTargetState, type FollowOutcome, type TargetState } from './follow-target.js';
+import type { LineFilter } from './line-filter.js';
+import type { TailTarget } from './targets.js';
+
+export interface TailOptions {
+  targets: readonly TailTarget[];
+  lines: number;
+  since?: string;
+  sudo: boolean;
+  filter?: LineFilter;
+  signal: AbortSignal;
+  emit: Emit;
+  connectTimeout?: number;
+  /** The wait before reconnect attempt n; backoffDelay by default. */
+  delayFor?: (attempt: number) => number;
+  connect?: (host: ResolvedHost, opts: ConnectOptions) => Promise<Client>;
+}
+
+function describeEnd(outcome: Extract<FollowOutcome, { kind: 'ended' }>): string {
+  if (outcome.signal) return `the follower was killed by signal ${outcome.signal}`;
+  if (outcome.exitCode === 127) return 'the follower could not start (exit code 127: command not found)';
+  return `the follower exited with code ${outcome.exitCode}`;
+}
+
+// Why the connection went: the last error ssh2 reported on it, else a plain close.
+function watchConnection(client: Client): () => string {
+  let reason = 'connection closed by the host';
+  client.on('error', (err: Error) => {
+    reason = err.message;
+  });
+  return () => reason;
+}
+
+/**
+ * Follows every target on one host until Ctrl-C. When the connection drops, the host is
+ * announced, reconnected with backoff, and each target resumes where it was left
+ * (files by byte offset, journals after the last cursor). A target whose follower exits by
+ * itself is reported and not restarted. Resolves to the host's result: ok when it was
+ * following at the end, failed when a target ended, unreachable when it was lost.
+ */
+export async function tailOnHost(first: HostSession, opts: TailOptions): Promise<HostResult> {
+  const host = first.host;
+  const started = Date.now();
+  const states = opts.targets.map(makeTargetState);
+  const errors: string[] = [];
+  let session = first;
+  let active: TargetState[] = states;
+  let lost: string | undefined;
+  for (;;) {
+    const reasonFor = watchConnection(session.client);
+    const current = session;
+    // One lost channel means a lost connection: end it so every follower on it returns.
+    const onDrop = (): void => {
+      current.client.end();
+    };
+    const outcomes = await Promise.all(active.map((state) => followTarget(current, state, { ...opts, onDrop })));
+    active.forEach((state, i) => {
+      const outcome = outcomes[i];
+      if (outcome.kind !== 'ended') return;
+      const error = `${state.target.label}: ${describeEnd(outcome)}`;
+      if (outcome.exitCode !== 0) errors.push(error);
+      opts.emit({ type: 'notice', host: host.name, message: `${error}; no longer following it` });
+    });
+    const dropped = active.filter((_, i) => outcomes[i].kind === 'dropped');
+    if (session !== first) session.close();
+    if (opts.signal.aborted || dropped.length === 0) break;
+    const client = await reconnectHost(host, reasonFor(), {
+      signal: opts.signal,
+      emit: opts.emit,
+      delayFor: opts.delayFor ?? ((n) => backoffDelay(n)),
+      connectTimeout: opts.connectTimeout,
+      connect: opts.connect,
+    });
+    if (!('kind' in client)) {
+      session = new HostSession(host, client);
+      opts.emit({ type: 'notice', host: host.name, message: 'reconnected: resuming where it left off' });
+      active = dropped;
+      continue;
+    }
+    lost = client.kind === 'host-key' ? client.lastError : `${client.lastError}; was not reconnected`;
+    break;
+  }
+  const durationMs = Date.now() - started;
+  if (lost !== undefined) return makeResult(host.name, 'unreachable', { error: [lost, ...errors].join('; '), durationMs });
+  if (errors.length > 0) return makeResult(host.name, 'failed', { error: errors.join('; '), durationMs });
+  return makeResult(host.name, 'ok', { durationMs });
+}
