@@ -1,0 +1,150 @@
+import path from 'node:path';
+import { debuglog } from 'node:util';
+import type { HostSession } from '../../ssh/session.js';
+import type { Emit } from '../events.js';
+import { execOnHost } from '../exec.js';
+import { makeResult, type HostStatus } from '../result.js';
+import { hashRemoteFiles } from './checksum.js';
+import { collectDiffs } from './collect-diffs.js';
+import { DELETING, formatItemPath } from './itemize.js';
+import { resolveOwner } from './owner.js';
+import type { ChmodFn } from './parse-chmod.js';
+import { planSource, type SourcePlan } from './plan.js';
+import { describeSftpError, PushError } from './push-error.js';
+import { remoteRootFor } from './remote-target.js';
+import { findMissingParents, scanRemote } from './scan-remote.js';
+import { wrapSftp, type Sftp } from './sftp-async.js';
+import type { PushChange, PushResult, PushSource, WantedOwner } from './types.js';
+import { applyWithSftp, type SendCount } from './write-sftp.js';
+import { applyWithSudo, formatOwner } from './write-sudo.js';
+
+const debug = debuglog('isuops');
+
+export interface PushHostOptions {
+  sources: readonly PushSource[];
+  dest?: string;
+  checksum: boolean;
+  dryRun: boolean;
+  diff: boolean;
+  sudo: boolean;
+  chmod?: ChmodFn;
+  chown?: { user?: string; group?: string };
+  delete: boolean;
+  then?: string;
+  signal: AbortSignal;
+  emit: Emit;
+  /** sha256 of a local file; shared by all hosts so each file is hashed once. */
+  hashLocal: (localPath: string) => Promise<string>;
+}
+
+/** The itemized lines of a plan, in the order they are carried out. */
+export function listChanges(plan: SourcePlan): PushChange[] {
+  const changes: PushChange[] = plan.missingParents.map((dir) => ({ code: 'cd+++++++++', path: `${dir}/` }));
+  for (const del of plan.deletions) changes.push({ code: DELETING.trimEnd(), path: del.type === 'dir' ? `${del.path}/` : del.path });
+  for (const item of plan.items) {
+    if (item.decision.code === null) continue;
+    const target = item.local.type === 'symlink' ? item.local.linkTarget : undefined;
+    changes.push({ code: item.decision.code, path: formatItemPath(item.path, item.local.type), target });
+  }
+  return changes;
+}
+
+/** `>f+++++++++ /path` (rsync -i), `*deleting   /path`, `cL+++++++++ /link -> target`. */
+export function formatChange(change: PushChange): string {
+  const code = change.code.startsWith('*') ? DELETING : change.code;
+  return `${code} ${change.target !== undefined ? `${change.path} -> ${change.target}` : change.path}`;
+}
+
+async function sameContentMap(session: HostSession, plans: Array<{ root: string; source: PushSource; remote: Map<string, import('./types.js').RemoteEntry> }>, opts: PushHostOptions): Promise<Map<string, boolean>> {
+  const candidates: Array<{ local: string; remote: string }> = [];
+  for (const { root, source, remote } of plans) {
+    for (const e of source.entries) {
+      const r = remote.get(e.rel);
+      if (e.type === 'file' && r?.type === 'file' && r.size === e.size) candidates.push({ local: e.localPath, remote: e.rel === '' ? root : path.posix.join(root, e.rel) });
+    }
+  }
+  const remoteHashes = await hashRemoteFiles(session, candidates.map((c) => c.remote), opts.sudo);
+  const out = new Map<string, boolean>();
+  await Promise.all(candidates.map(async (c) => out.set(c.local, remoteHashes.get(c.remote) === (await opts.hashLocal(c.local)))));
+  return out;
+}
+
+async function planHost(session: HostSession, sftp: Sftp, opts: PushHostOptions, owner: WantedOwner | undefined): Promise<SourcePlan[]> {
+  let home = '/';
+  if (opts.dest !== undefined && !opts.dest.startsWith('/')) home = await sftp.realpath('.');
+  let destIsDir = opts.sources.length > 1;
+  if (opts.dest !== undefined && !destIsDir) {
+    destIsDir = await sftp.stat(path.posix.resolve(home, opts.dest)).then((s) => s.isDirectory(), () => false);
+  }
+  const scanned = await Promise.all(
+    opts.sources.map(async (source) => {
+      const root = remoteRootFor(source, opts.dest, destIsDir, home);
+      const remote = await scanRemote(sftp, root, source.entries, opts.delete).catch((err) => {
+        throw describeSftpError(err, root);
+      });
+      const missingParents = remote.has('') ? [] : await findMissingParents(sftp, root).catch((err) => {
+        throw describeSftpError(err, root);
+      });
+      return { root, source, remote, missingParents };
+    }),
+  );
+  // Two sources under the same missing directory create it once.
+  const claimed = new Set<string>();
+  for (const s of scanned) {
+    s.missingParents = s.missingParents.filter((d) => !claimed.has(d));
+    for (const d of s.missingParents) claimed.add(d);
+  }
+  const sameContent = opts.checksum ? await sameContentMap(session, scanned, opts) : new Map<string, boolean>();
+  return scanned.map((s) => planSource(s.root, s.source.entries, s.remote, s.missingParents, { chmod: opts.chmod, checksum: opts.checksum, sameContent, owner, delete: opts.delete }));
+}
+
+/**
+ * Pushes every source to one host: scan over SFTP, compare, print rsync-style lines, write
+ * (unless --dry-run), then --then when something changed. Always resolves to the host's result.
+ */
+export async function pushToHost(session: HostSession, opts: PushHostOptions): Promise<PushResult> {
+  const host = session.host.name;
+  const started = Date.now();
+  let changes: PushChange[] = [];
+  let sent: SendCount = { files: 0, bytes: 0 };
+  let diffs: PushResult['diffs'];
+  const finish = (status: HostStatus, fields: { error?: string; exitCode?: number | null; signal?: string | null } = {}): PushResult => ({
+    ...makeResult(host, status, { ...fields, durationMs: Date.now() - started }),
+    changed: changes.length > 0,
+    changes,
+    filesSent: sent.files,
+    bytesSent: sent.bytes,
+    ...(diffs ? { diffs } : {}),
+  });
+  try {
+    const sftp = wrapSftp(await session.sftp());
+    let owner: WantedOwner | undefined;
+    let useSudo = opts.sudo;
+    if (opts.chown) {
+      const resolved = await resolveOwner(session, opts.chown);
+      owner = resolved.owner;
+      // Giving files to someone else needs root; to oneself it does not.
+      if (!resolved.isLoginUser) useSudo = true;
+    }
+    const plans = await planHost(session, sftp, { ...opts, sudo: useSudo }, owner);
+    changes = plans.flatMap(listChanges);
+    for (const change of changes) opts.emit({ type: 'stdout', host, line: Buffer.from(formatChange(change)) });
+    if (opts.diff) diffs = await collectDiffs(session, sftp, plans, useSudo);
+    if (opts.dryRun || changes.length === 0) return finish('ok');
+    if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
+    if (useSudo) sent = await applyWithSudo(session, sftp, plans, formatOwner(owner));
+    else for (const plan of plans) {
+      const s = await applyWithSftp(sftp, plan);
+      sent = { files: sent.files + s.files, bytes: sent.bytes + s.bytes };
+    }
+  } catch (err) {
+    debug('%s: push failed: %s', host, (err as Error).stack);
+    const message = err instanceof PushError ? err.message : describeSftpError(err, '?').message;
+    return finish(opts.signal.aborted ? 'interrupted' : 'failed', { error: message });
+  }
+  if (opts.then !== undefined && !opts.signal.aborted) {
+    const then = await execOnHost(session, { command: opts.then, sudo: opts.sudo, signal: opts.signal, emit: opts.emit });
+    if (!then.ok) return finish(then.status, { error: `--then: ${then.error}`, exitCode: then.exitCode, signal: then.signal });
+  }
+  return finish('ok');
+}

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import type { PushSource } from './types.js';
+
+/**
+ * Where a source's root lands on a host (rsync-like):
+ * - no --dest: the same absolute path as locally;
+ * - --dest REMOTE with REMOTE ending in `/`, an existing remote directory, or several sources:
+ *   REMOTE/<basename> (REMOTE itself for `dir/`, whose contents go in);
+ * - otherwise REMOTE is the new name of the (single) source.
+ * `home` makes a relative REMOTE absolute (like `host:dir` in rsync/scp).
+ */
+export function remoteRootFor(source: PushSource, dest: string | undefined, destIsDir: boolean, home: string): string {
+  if (dest === undefined) return source.localRoot;
+  const base = path.posix.resolve(home, dest);
+  if (!dest.endsWith('/') && !destIsDir) return base;
+  if (source.contentsOnly) return base;
+  return path.posix.join(base, path.basename(source.localRoot));
+}
+
+/** The remote path of an entry below a source root. */
+export function remotePathOf(root: string, rel: string): string {
+  return rel === '' ? root : path.posix.join(root, rel);
+}

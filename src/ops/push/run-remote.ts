@@ -1,0 +1,35 @@
+import { quote } from 'shell-quote';
+import type { HostSession } from '../../ssh/session.js';
+
+/** The captured outcome of a helper command that push runs (not shown to the user as output). */
+export interface RemoteRun {
+  code: number | null;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/**
+ * Runs argv (every word quoted: paths are data) on the host, optionally through `sudo -n`,
+ * feeding `stdin`, and collects its output.
+ */
+export async function runRemote(session: HostSession, argv: readonly string[], opts: { sudo?: boolean; stdin?: Buffer } = {}): Promise<RemoteRun> {
+  const words = opts.sudo ? ['sudo', '-n', '--', ...argv] : [...argv];
+  const channel = await session.exec(quote(words));
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  channel.on('data', (c: Buffer) => out.push(c));
+  channel.stderr.on('data', (c: Buffer) => err.push(c));
+  return new Promise((resolve) => {
+    let code: number | null = null;
+    channel.on('exit', (c: number | null) => {
+      code = c;
+    });
+    channel.on('close', () => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
+    channel.end(opts.stdin ?? undefined);
+  });
+}
+
+/** The first line of a helper's stderr, for error messages. */
+export function firstLine(buf: Buffer): string {
+  return buf.toString('utf8').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+}

@@ -1,0 +1,39 @@
+import type { FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
+
+// SFTP status codes (draft-ietf-secsh-filexfer-02), as ssh2 puts them on `err.code`.
+export const SFTP_NO_SUCH_FILE = 2;
+export const SFTP_PERMISSION_DENIED = 3;
+
+/** The SFTP status code of an error from ssh2, if any. */
+export function sftpCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+type Cb<T> = (err: Error | undefined | null, value: T) => void;
+function call<T>(fn: (cb: Cb<T>) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+/** Promise wrappers over the ssh2 SFTP calls push uses; requests are pipelined by ssh2. */
+export function wrapSftp(sftp: SFTPWrapper) {
+  return {
+    lstat: (p: string) => call<Stats>((cb) => sftp.lstat(p, cb)),
+    stat: (p: string) => call<Stats>((cb) => sftp.stat(p, cb)),
+    readdir: (p: string) => call<FileEntryWithStats[]>((cb) => sftp.readdir(p, cb as never)),
+    readlink: (p: string) => call<string>((cb) => sftp.readlink(p, cb)),
+    realpath: (p: string) => call<string>((cb) => sftp.realpath(p, cb)),
+    mkdir: (p: string, attrs: InputAttributes) => call<void>((cb) => sftp.mkdir(p, attrs, cb as never)),
+    setstat: (p: string, attrs: InputAttributes) => call<void>((cb) => sftp.setstat(p, attrs, cb as never)),
+    lsetstat: (p: string, attrs: InputAttributes) => call<void>((cb) => sftp.ext_openssh_lsetstat(p, attrs, cb as never)),
+    rename: (from: string, to: string) => call<void>((cb) => sftp.ext_openssh_rename(from, to, cb as never)),
+    unlink: (p: string) => call<void>((cb) => sftp.unlink(p, cb as never)),
+    rmdir: (p: string) => call<void>((cb) => sftp.rmdir(p, cb as never)),
+    symlink: (target: string, linkPath: string) => call<void>((cb) => sftp.symlink(target, linkPath, cb as never)),
+    fastPut: (local: string, remote: string, mode: number) =>
+      call<void>((cb) => sftp.fastPut(local, remote, { mode, concurrency: 64, chunkSize: 32768 }, cb as never)),
+    readFile: (p: string) => call<Buffer>((cb) => sftp.readFile(p, cb as never)),
+  };
+}
+
+export type Sftp = ReturnType<typeof wrapSftp>;

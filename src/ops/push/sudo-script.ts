@@ -1,0 +1,64 @@
+import { quote } from 'shell-quote';
+
+/**
+ * The root-side half of --sudo, run as `sudo -n /bin/sh -c SCRIPT isuops OP...`. Ops come
+ * six words each: `KIND SRC DST MODE OWNER MTIME` (`-` = leave alone):
+ * F (install staged file SRC at DST), L (symlink DST -> SRC), D (directory), A (attributes
+ * only), X (rm -rf DST). F and L write a temp beside DST and `mv -T` it over DST, so DST is
+ * always either the old or the whole new file; a failed step removes its temp.
+ */
+const SCRIPT = [
+  'rc=0',
+  'attrs() { { [ "$1" = - ] || chmod "$1" -- "$4"; } && { [ "$2" = - ] || chown -h -- "$2" "$4"; } && { [ "$3" = - ] || touch -h -d "@$3" -- "$4"; }; }',
+  'put() {',
+  '  d=${3%/*}; d=${d:-/}; b=${3##*/}',
+  '  t=$(mktemp "$d/.$b.isuops-XXXXXX") || return 1',
+  '  if { if [ "$1" = F ]; then cat -- "$2" >"$t"; else rm -f -- "$t" && ln -s -- "$2" "$t"; fi; } && attrs "$4" "$5" "$6" "$t" && mv -f -T -- "$t" "$3"; then return 0; fi',
+  '  rm -f -- "$t"; return 1',
+  '}',
+  'while [ $# -ge 6 ]; do',
+  '  case $1 in',
+  '    F|L) put "$@" || { echo "isuops: could not write $3" >&2; rc=1; } ;;',
+  '    D) { { [ -d "$3" ] && [ ! -L "$3" ]; } || { rm -f -- "$3" && mkdir -- "$3"; }; } && attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not create directory $3" >&2; rc=1; } ;;',
+  '    A) attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not set attributes of $3" >&2; rc=1; } ;;',
+  '    X) rm -rf -- "$3" || { echo "isuops: could not delete $3" >&2; rc=1; } ;;',
+  '  esac',
+  '  shift 6',
+  'done',
+  'exit $rc',
+].join('\n');
+
+/** One six-word op of the sudo script. */
+export type SudoOp = [kind: 'F' | 'L' | 'D' | 'A' | 'X', src: string, dst: string, mode: string, owner: string, mtime: string];
+
+// sshd hands the whole command to the shell as one argument; Linux caps one argument at 128 KiB.
+const MAX_COMMAND = 100_000;
+
+/** The argv (before quoting) that runs `ops` as root; `quote` turns it into the exec request. */
+export function buildSudoArgv(ops: readonly SudoOp[]): string[] {
+  return ['sudo', '-n', '--', '/bin/sh', '-c', SCRIPT, 'isuops', ...ops.flat()];
+}
+
+/** Splits `ops` into commands that each fit one exec request; order is kept. */
+export function buildSudoCommands(ops: readonly SudoOp[]): string[] {
+  const commands: string[] = [];
+  let batch: SudoOp[] = [];
+  let size = quote(buildSudoArgv([])).length;
+  for (const op of ops) {
+    const opSize = quote(op).length + 1;
+    if (batch.length > 0 && size + opSize > MAX_COMMAND) {
+      commands.push(quote(buildSudoArgv(batch)));
+      batch = [];
+      size = quote(buildSudoArgv([])).length;
+    }
+    batch.push(op);
+    size += opSize;
+  }
+  if (batch.length > 0) commands.push(quote(buildSudoArgv(batch)));
+  return commands;
+}
+
+/** Mode as the script's chmod takes it: octal digits. */
+export function formatMode(mode: number): string {
+  return `0${(mode & 0o7777).toString(8)}`;
+}

@@ -1,0 +1,44 @@
+import type { HostResult } from '../result.js';
+import type { PushResult } from './types.js';
+
+/** 1536 -> `1.5 KiB`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+function isPush(r: HostResult): r is PushResult {
+  return 'changes' in r;
+}
+
+/** The push part of the summary line: `; push: 2 changed, 3 up to date, 0 failed, 4 files (1.2 KiB) sent`. */
+export function formatPushSummary(results: readonly HostResult[], dryRun: boolean): string {
+  const failed = results.filter((r) => !r.ok).length;
+  const ok = results.filter((r): r is PushResult => r.ok && isPush(r));
+  const changed = ok.filter((r) => r.changed).length;
+  const unchanged = ok.length - changed;
+  if (dryRun) return `; dry run: ${changed} would change, ${unchanged} up to date, ${failed} failed, nothing written`;
+  const pushed = results.filter(isPush);
+  const files = pushed.reduce((n, r) => n + r.filesSent, 0);
+  const bytes = pushed.reduce((n, r) => n + r.bytesSent, 0);
+  return `; push: ${changed} changed, ${unchanged} up to date, ${failed} failed, ${files} files (${formatBytes(bytes)}) sent`;
+}
+
+/** Folds hosts whose diffs are identical: one block per distinct diff, in host order. */
+export function foldDiffs(results: readonly HostResult[]): Array<{ hosts: string[]; text: string }> {
+  const blocks = new Map<string, { hosts: string[]; text: string }>();
+  for (const r of results) {
+    if (!isPush(r) || !r.diffs || r.diffs.length === 0) continue;
+    const text = r.diffs.map((d) => d.text).join('');
+    const block = blocks.get(text);
+    if (block) block.hosts.push(r.host);
+    else blocks.set(text, { hosts: [r.host], text });
+  }
+  return [...blocks.values()];
+}

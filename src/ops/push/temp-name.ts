@@ -1,0 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+/** Temporary name beside `target` (same directory, so the rename is atomic): `.name.isuops-XXXXXX`. */
+export function makeTempPath(target: string): string {
+  return path.posix.join(path.posix.dirname(target), `.${path.posix.basename(target)}.isuops-${randomBytes(3).toString('hex')}`);
+}
+
+/** Whether a remote name is one of push's temporaries (left behind only by a killed push). */
+export function isTempName(name: string): boolean {
+  return /^\..+\.isuops-[0-9a-zA-Z]{6}$/.test(name);
+}

@@ -1,0 +1,110 @@
+import pLimit from 'p-limit';
+import { describeSftpError, PushError } from './push-error.js';
+import type { SourcePlan } from './plan.js';
+import type { Sftp } from './sftp-async.js';
+import { makeTempPath } from './temp-name.js';
+
+/** Bytes and files sent by a write step. */
+export interface SendCount {
+  files: number;
+  bytes: number;
+}
+
+// Files in flight per host: enough to hide round trips for small files on one SFTP session.
+const FILES_IN_FLIGHT = 16;
+
+async function attempt<T>(p: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw describeSftpError(err, p);
+  }
+}
+
+/** Uploads to a temp name beside the target, sets mode and mtime, then posix-renames over it. */
+async function putFile(sftp: Sftp, localPath: string, target: string, mode: number, mtime: number): Promise<void> {
+  const temp = makeTempPath(target);
+  try {
+    await sftp.fastPut(localPath, temp, mode);
+    await sftp.setstat(temp, { mode, atime: mtime, mtime });
+    await sftp.rename(temp, target);
+  } catch (err) {
+    // A failed write never leaves its temporary behind.
+    await sftp.unlink(temp).catch(() => undefined);
+    throw describeSftpError(err, (err as { path?: string }).path ?? target);
+  }
+}
+
+async function putSymlink(sftp: Sftp, linkTarget: string, target: string, mtime: number): Promise<void> {
+  const temp = makeTempPath(target);
+  try {
+    await sftp.symlink(linkTarget, temp);
+    await sftp.lsetstat(temp, { atime: mtime, mtime }).catch(() => undefined);
+    await sftp.rename(temp, target);
+  } catch (err) {
+    await sftp.unlink(temp).catch(() => undefined);
+    throw describeSftpError(err, target);
+  }
+}
+
+async function removeEntry(sftp: Sftp, p: string, type: string): Promise<void> {
+  await attempt(p, () => (type === 'dir' ? sftp.rmdir(p) : sftp.unlink(p)));
+}
+
+/**
+ * Carries out one source's plan over SFTP as the login user: parents, deletions (deepest
+ * first), directories, then files and links (several in flight), attribute-only changes,
+ * and last the directories' times (writing inside a directory changes its mtime).
+ */
+export async function applyWithSftp(sftp: Sftp, plan: SourcePlan): Promise<SendCount> {
+  const sent: SendCount = { files: 0, bytes: 0 };
+  for (const dir of plan.missingParents) await attempt(dir, () => sftp.mkdir(dir, { mode: 0o755 }));
+  for (const del of plan.deletions) await removeEntry(sftp, del.path, del.type);
+  for (const item of plan.items) {
+    const { decision, local } = item;
+    if (!decision.create) continue;
+    if (decision.replace && item.remote) {
+      if (item.remote.type === 'dir') {
+        await attempt(item.path, () => sftp.rmdir(item.path)).catch((err: PushError) => {
+          throw new PushError(`${err.message}: a directory is in the way of ${item.path} (empty it, or use --delete)`);
+        });
+      } else if (local.type === 'dir') {
+        await removeEntry(sftp, item.path, item.remote.type);
+      }
+    }
+    if (local.type === 'dir') await attempt(item.path, () => sftp.mkdir(item.path, { mode: item.wantMode }));
+  }
+  const limit = pLimit(FILES_IN_FLIGHT);
+  await Promise.all(
+    plan.items.map((item) =>
+      limit(async () => {
+        const { decision, local } = item;
+        if (local.type === 'file' && decision.transfer) {
+          await putFile(sftp, local.localPath, item.path, item.wantMode, local.mtime);
+          sent.files += 1;
+          sent.bytes += local.size;
+        } else if (local.type === 'symlink' && decision.transfer) {
+          await putSymlink(sftp, local.linkTarget ?? '', item.path, local.mtime);
+        } else if (local.type === 'file' && (decision.setMode || decision.setTime)) {
+          await attempt(item.path, () => sftp.setstat(item.path, { mode: item.wantMode, atime: local.mtime, mtime: local.mtime }));
+        } else if (local.type === 'symlink' && decision.setTime) {
+          await attempt(item.path, () => sftp.lsetstat(item.path, { atime: local.mtime, mtime: local.mtime }));
+        }
+      }),
+    ),
+  );
+  // Directory modes and times go last, once nothing more is written inside them.
+  const touched = new Set(plan.items.filter((i) => i.decision.code !== null).map((i) => parentOf(i.path)));
+  for (const d of plan.deletions) touched.add(parentOf(d.path));
+  await Promise.all(
+    plan.items
+      .filter((i) => i.local.type === 'dir' && (i.decision.code !== null || touched.has(i.path)))
+      .map((i) => attempt(i.path, () => sftp.setstat(i.path, { mode: i.wantMode, atime: i.local.mtime, mtime: i.local.mtime }))),
+  );
+  return sent;
+}
+
+function parentOf(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { HostSession } from '../../ssh/session.js';
+import type { SourcePlan } from './plan.js';
+import { describeSftpError, PushError } from './push-error.js';
+import { firstLine, runRemote } from './run-remote.js';
+import type { Sftp } from './sftp-async.js';
+import { buildSudoCommands, formatMode, type SudoOp } from './sudo-script.js';
+import type { SendCount } from './write-sftp.js';
+
+/** --chown as the script's chown takes it (`uid`, `uid:gid`, `:gid`), or `-` (root's default). */
+export function formatOwner(owner: { uid?: number; gid?: number } | undefined): string {
+  if (!owner || (owner.uid === undefined && owner.gid === undefined)) return '-';
+  return `${owner.uid ?? ''}${owner.gid !== undefined ? `:${owner.gid}` : ''}`;
+}
+
+/** The ops that carry out `plans` as root; staged uploads are named `stage/N`. */
+export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner: string): { ops: SudoOp[]; uploads: Array<{ local: string; remote: string; size: number }> } {
+  const ops: SudoOp[] = [];
+  const uploads: Array<{ local: string; remote: string; size: number }> = [];
+  const dirTimes: SudoOp[] = [];
+  for (const plan of plans) {
+    for (const dir of plan.missingParents) ops.push(['D', '-', dir, '0755', owner, '-']);
+    for (const del of plan.deletions) ops.push(['X', '-', del.path, '-', '-', '-']);
+    for (const item of plan.items) {
+      const { decision: d, local } = item;
+      if (d.code === null) continue;
+      const mode = d.setMode || d.create ? formatMode(item.wantMode) : '-';
+      const own = d.setOwner || d.create ? owner : '-';
+      const mtime = String(local.mtime);
+      if (d.replace && item.remote?.type === 'dir' && local.type !== 'dir') ops.push(['X', '-', item.path, '-', '-', '-']);
+      if (local.type === 'dir') {
+        ops.push(d.create ? ['D', '-', item.path, mode, own, '-'] : ['A', '-', item.path, mode, own, '-']);
+      } else if (local.type === 'file' && d.transfer) {
+        const remote = `${stage}/${uploads.length}`;
+        uploads.push({ local: local.localPath, remote, size: local.size });
+        ops.push(['F', remote, item.path, formatMode(item.wantMode), owner === '-' ? '-' : owner, mtime]);
+      } else if (local.type === 'symlink' && d.transfer) {
+        ops.push(['L', local.linkTarget ?? '', item.path, '-', owner === '-' ? '-' : owner, mtime]);
+      } else {
+        ops.push(['A', '-', item.path, local.type === 'symlink' ? '-' : mode, own, d.setTime ? mtime : '-']);
+      }
+    }
+    // Directory times last: every write inside a directory changes its mtime.
+    for (const item of plan.items) if (item.local.type === 'dir') dirTimes.push(['A', '-', item.path, '-', '-', String(item.local.mtime)]);
+  }
+  return { ops: ops.length > 0 ? [...ops, ...dirTimes] : [], uploads };
+}
+
+/**
+ * --sudo: uploads changed files into a private staging directory in /tmp (as the login
+ * user), then runs the quoted root script that installs each through a temp file beside its
+ * target and `mv -T` (atomic), and removes the staging directory in any case.
+ */
+export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], owner: string): Promise<SendCount> {
+  const stage = `/tmp/.isuops-stage-${randomBytes(6).toString('hex')}`;
+  const { ops, uploads } = buildSudoOps(plans, stage, owner);
+  if (ops.length === 0) return { files: 0, bytes: 0 };
+  const sent: SendCount = { files: 0, bytes: 0 };
+  try {
+    if (uploads.length > 0) {
+      await sftp.mkdir(stage, { mode: 0o700 }).catch((err) => {
+        throw describeSftpError(err, stage);
+      });
+      const limit = pLimit(16);
+      await Promise.all(
+        uploads.map((u) =>
+          limit(async () => {
+            await sftp.fastPut(u.local, u.remote, 0o600).catch((err) => {
+              throw describeSftpError(err, u.remote);
+            });
+            sent.files += 1;
+            sent.bytes += u.size;
+          }),
+        ),
+      );
+    }
+    for (const command of buildSudoCommands(ops)) {
+      const channel = await session.exec(command);
+      const run = await collect(channel);
+      if (run.code !== 0) {
+        const why = firstLine(run.stderr) || `exit code ${run.code}`;
+        throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : why.replace(/^isuops: /, ''));
+      }
+    }
+  } finally {
+    if (uploads.length > 0) await runRemote(session, ['rm', '-rf', '--', stage]).catch(() => undefined);
+  }
+  return sent;
+}
+
+function collect(channel: import('ssh2').ClientChannel): Promise<{ code: number | null; stderr: Buffer }> {
+  const err: Buffer[] = [];
+  channel.resume();
+  channel.stderr.on('data', (c: Buffer) => err.push(c));
+  return new Promise((resolve) => {
+    let code: number | null = null;
+    channel.on('exit', (c: number | null) => {
+      code = c;
+    });
+    channel.on('close', () => resolve({ code, stderr: Buffer.concat(err) }));
+    channel.end();
+  });
+}
