@@ -40,7 +40,7 @@ export async function labStartHost(dir: string, name: string): Promise<void> {
   const { host } = findLabHost(dir, name);
   if (isHostSshd(dir, name, host.pid)) return;
   if (!isHostKeeper(host)) throw new UsageError(`lab host ${name} is gone: run isuops lab up again`);
-  const pid = startSshd(dir, name, host.keeperPid);
+  const pid = await startSshd(dir, name, host.keeperPid);
   await waitForBanner(host.address, host.port, pid, 30_000);
   updateHost(dir, name, { pid });
 }
@@ -57,11 +57,11 @@ export function labThawHost(dir: string, name: string): void {
   if (isProcessAlive(host.pid)) signalProcess(host.pid, 'SIGCONT');
 }
 
-/** Runs `sh -c shellCmd` as root inside the host's namespaces, without ssh. */
+/** Runs `sh -c shellCmd` as root inside the host's namespaces (UTS, mount, pid), without ssh. */
 export async function labExecOnHost(dir: string, name: string, shellCmd: string, opts: { input?: string; timeoutMs?: number } = {}): Promise<LabExecResult> {
   const { host } = findLabHost(dir, name);
   if (!isHostKeeper(host)) throw new UsageError(`lab host ${name} is gone: run isuops lab up again`);
-  const r = await execa('nsenter', ['-t', String(host.keeperPid), '-u', '-m', '--', 'sh', '-c', shellCmd], {
+  const r = await execa('nsenter', ['-t', String(host.keeperPid), '-u', '-m', '-p', '--', 'sh', '-c', shellCmd], {
     reject: false,
     cwd: '/',
     input: opts.input ?? '',

@@ -33,15 +33,17 @@ export async function prepareHost(
   }
   fs.writeFileSync(hp.sshdConfig, renderSshdConfig(dir, host));
   fs.writeFileSync(hp.etcHosts, renderEtcHosts(machineHosts, host));
+  fs.writeFileSync(hp.keeperScript, `${renderKeeperScript(dir, host.name)}\n`);
 }
 
 /**
- * Starts the process that owns the host's UTS + mount namespaces and waits until its hostname and
+ * Starts the process (keeper.sh, written by prepareHost) that owns the host's UTS + mount namespaces and waits until its hostname and
  * mounts are in place. Returns its pid and namespace ids.
  */
 export async function startKeeper(dir: string, name: string): Promise<{ pid: number; ns: string }> {
-  const script = renderKeeperScript(dir, name);
-  const child = spawn('unshare', ['--uts', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, `isuops-lab-keeper`], {
+  // own pid namespace too: ps on a host shows that host only, and orphans are reaped by the keeper
+  const args = ['--uts', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'sh', hostPaths(dir, name).keeperScript];
+  const child = spawn('unshare', args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: '/',
@@ -63,21 +65,42 @@ export async function startKeeper(dir: string, name: string): Promise<{ pid: num
   child.stdout.destroy();
   child.stderr.destroy();
   child.unref();
-  if (!ok || !child.pid) throw new Error(`lab host ${name}: could not set up its namespaces: ${err.trim() || 'keeper exited'}`);
-  return { pid: child.pid, ns: readNamespaces(child.pid) };
+  const pid = ok && child.pid ? await waitForChild(child.pid, 3000) : 0;
+  if (!pid) throw new Error(`lab host ${name}: could not set up its namespaces: ${err.trim() || 'keeper exited'}`);
+  return { pid, ns: readNamespaces(pid) };
 }
 
-/** Starts sshd -D inside the keeper's namespaces; returns the listener pid (nsenter execs sshd). */
-export function startSshd(dir: string, name: string, keeperPid: number): number {
+/** Starts sshd -D inside the keeper's namespaces; returns the listener pid (nsenter's child). */
+export async function startSshd(dir: string, name: string, keeperPid: number): Promise<number> {
   const hp = hostPaths(dir, name);
-  const child = spawn('nsenter', ['-t', String(keeperPid), '-u', '-m', '--', SSHD, '-D', '-f', hp.sshdConfig, '-E', hp.log], {
+  const child = spawn('nsenter', ['-t', String(keeperPid), '-u', '-m', '-p', '--', SSHD, '-D', '-f', hp.sshdConfig, '-E', hp.log], {
     detached: true,
     stdio: 'ignore',
     cwd: '/',
   });
   child.unref();
-  if (!child.pid) throw new Error(`lab host ${name}: could not start sshd`);
-  return child.pid;
+  const pid = child.pid ? await waitForChild(child.pid, 3000) : 0;
+  if (!pid) throw new Error(`lab host ${name}: could not start sshd`);
+  return pid;
+}
+
+/** The first child of pid (unshare --fork and nsenter -p fork the real process), or 0 on timeout. */
+export async function waitForChild(pid: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const first = Number(readChildren(pid)[0] ?? 0);
+    if (first) return first;
+    if (Date.now() > deadline || !isProcessAlive(pid)) return 0;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function readChildren(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 /** True when pid is this host's sshd listener (not a recycled pid). */

@@ -67,6 +67,7 @@ export function hostPaths(dir: string, name: string) {
     log: path.join(root, 'sshd.log'),
     pidFile: path.join(root, 'sshd.pid'),
     etcHosts: path.join(root, 'etc-hosts'),
+    keeperScript: path.join(root, 'keeper.sh'),
     /** Where the host's private copy of a PRIVATE_DIRS entry lives. */
     privateDir: (p: string) => path.join(root, p),
   };

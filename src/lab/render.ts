@@ -79,7 +79,7 @@ export function findLabDirInside(p: string, dir: string): string | null {
 }
 
 /**
- * The sh script that the keeper runs inside fresh UTS + mount namespaces: set the hostname, bind
+ * The sh script that the keeper runs inside fresh UTS + mount + pid namespaces: set the hostname, bind
  * the host's private dirs over the machine's, say `ready`, then idle so the namespaces live on. When the lab dir
  * sits under a private dir (e.g. /tmp/lab), it is bound back inside the host's copy first, so the
  * sshd started later still finds its config.

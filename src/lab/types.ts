@@ -10,7 +10,7 @@ export interface LabHost {
   pid: number;
   /** LAB_DIR/hosts/<name>: sources of the host's private mounts, its keys and logs. */
   root: string;
-  /** A process that holds the host's UTS + mount namespaces; nsenter targets it. */
+  /** Pid 1 of the host's pid namespace; holds its UTS + mount + pid namespaces; nsenter targets it. */
   keeperPid: number;
   /** `mnt:[ino] uts:[ino]` of the keeper, to find every process of the host at lab down. */
   ns: string;

@@ -91,7 +91,7 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
         await waitForBanner(address, prev.port, prev.pid, readyMs);
         return;
       }
-      const pid = startSshd(dir, name, prev.keeperPid);
+      const pid = await startSshd(dir, name, prev.keeperPid);
       await waitForBanner(address, prev.port, pid, readyMs);
       hosts[index - 1] = { ...prev, pid };
       report.restarted.push(name);
@@ -104,7 +104,7 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
     }
     await prepareHost(dir, { name, address, port }, ids, machineHosts);
     const keeper = await startKeeper(dir, name);
-    const pid = startSshd(dir, name, keeper.pid);
+    const pid = await startSshd(dir, name, keeper.pid);
     await waitForBanner(address, port, pid, readyMs);
     hosts[index - 1] = { name, address, port, pid, root: hostPaths(dir, name).root, keeperPid: keeper.pid, ns: keeper.ns };
     report.started.push(name);
