@@ -15,8 +15,8 @@ function isBinary(buf: Buffer): boolean {
 export function makeFileDiff(path: string, remote: Buffer | undefined, local: Buffer): string {
   if ((remote && isBinary(remote)) || isBinary(local)) return `Binary files ${path} differ\n`;
   const patch = createTwoFilesPatch(remote ? path : '/dev/null', path, remote?.toString('utf8') ?? '', local.toString('utf8'), 'remote', 'local');
-  // Drop the `====` rule line that diff puts first: `diff -u` does not print it.
-  return patch.replace(/^=+\n/, '');
+  // Drop the `Index:`/`====` lines that jsdiff puts first: `diff -u` starts at `---`.
+  return patch.slice(patch.indexOf('--- '));
 }
 
 /** The note for a file too large to diff. */

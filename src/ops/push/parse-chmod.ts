@@ -9,7 +9,8 @@ interface ChmodRule {
 /** A parsed --chmod: the mode a file or directory gets on the remote side. */
 export type ChmodFn = (mode: number, isDir: boolean) => number;
 
-const WHO_BITS: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o0007 };
+// The sticky bit goes with 'o' (and so with 'a' and no who at all), like chmod(1).
+const WHO_BITS: Record<string, number> = { u: 0o4700, g: 0o2070, o: 0o1007 };
 
 function parseSymbolic(clause: string, spec: string): ChmodRule['apply'] {
   const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);

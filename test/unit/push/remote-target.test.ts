@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { remoteRootFor } from '../../../src/ops/push/remote-target.js';
+import type { PushSource } from '../../../src/ops/push/types.js';
+
+const src = (localRoot: string, contentsOnly = false): PushSource => ({ arg: localRoot, localRoot, contentsOnly, entries: [] });
+
+describe('remoteRootFor', () => {
+  it('no --dest: same absolute path', () => expect(remoteRootFor(src('/etc/a.conf'), undefined, false, '/home/u')).toBe('/etc/a.conf'));
+  it('--dest FILE (not a dir): renamed', () => expect(remoteRootFor(src('/x/a.conf'), '/etc/b.conf', false, '/home/u')).toBe('/etc/b.conf'));
+  it('--dest DIR/ : under it', () => expect(remoteRootFor(src('/x/a.conf'), '/etc/', false, '/home/u')).toBe('/etc/a.conf'));
+  it('--dest existing dir without slash: under it', () => expect(remoteRootFor(src('/x/a.conf'), '/etc', true, '/home/u')).toBe('/etc/a.conf'));
+  it('--dest with a dir/ source: its contents', () => expect(remoteRootFor(src('/x/tree', true), '/srv/app/', true, '/home/u')).toBe('/srv/app'));
+  it('--dest relative: under the remote home', () => expect(remoteRootFor(src('/x/a.conf'), 'conf/', false, '/home/u')).toBe('/home/u/conf/a.conf'));
+});

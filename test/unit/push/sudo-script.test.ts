@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { quote } from 'shell-quote';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSudoArgv, buildSudoCommands, type SudoOp } from '../../../src/ops/push/sudo-script.js';
+
+// The root script is run here as the current user, through `sh -c` on the quoted command the
+// host would get, minus `sudo -n --`: names with spaces, quotes and $(...) must stay data.
+const root = mkdtempSync(path.join(os.tmpdir(), 'isuops-sudo-script-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const run = (ops: SudoOp[]): void => {
+  execFileSync('/bin/sh', ['-c', quote(buildSudoArgv(ops).slice(3))], { cwd: root });
+};
+const EVIL = 'a b $(touch pwned) `x` \'q\' "d".conf';
+
+describe('sudo script', () => {
+  it('installs a staged file with mode and mtime, name kept literally, no temp left', () => {
+    writeFileSync(path.join(root, 'staged'), 'new');
+    run([['F', path.join(root, 'staged'), path.join(root, EVIL), '0640', '-', '1600000000']]);
+    const st = lstatSync(path.join(root, EVIL));
+    expect([readFileSync(path.join(root, EVIL), 'utf8'), (st.mode & 0o777).toString(8), Math.floor(st.mtimeMs / 1000)]).toEqual(['new', '640', 1600000000]);
+    expect(readdirSync(root).filter((n) => n.includes('isuops-') || n === 'pwned')).toEqual([]);
+  });
+  it('replaces a symlink with a link to a new target', () => {
+    run([['L', 'target two', path.join(root, 'ln'), '-', '-', '1600000000']]);
+    expect(readlinkSync(path.join(root, 'ln'))).toBe('target two');
+  });
+  it('creates directories, deletes trees', () => {
+    run([['D', '-', path.join(root, 'dir x'), '0700', '-', '-'], ['X', '-', path.join(root, 'ln'), '-', '-', '-']]);
+    expect((lstatSync(path.join(root, 'dir x')).mode & 0o777).toString(8)).toBe('700');
+    expect(() => lstatSync(path.join(root, 'ln'))).toThrow();
+  });
+  it('a failed install exits 1, names the path and removes its temp', () => {
+    mkdirSync(path.join(root, 'isdir'));
+    expect(() => run([['F', path.join(root, 'missing-stage'), path.join(root, 'isdir', 'f'), '0644', '-', '-']])).toThrow(/could not write/);
+    expect(readdirSync(path.join(root, 'isdir'))).toEqual([]);
+  });
+  it('splits long op lists into commands under the argument limit, keeping every op', () => {
+    const ops: SudoOp[] = Array.from({ length: 3000 }, (_, i) => ['A', '-', `/very/long/path/${'x'.repeat(60)}/${i}`, '-', '-', '1']);
+    const commands = buildSudoCommands(ops);
+    expect(commands.length).toBeGreaterThan(1);
+    expect(Math.max(...commands.map((c) => c.length))).toBeLessThan(128 * 1024);
+    expect(commands.join(' ').split('/very/long/path/').length - 1).toBe(3000);
+  });
+});
