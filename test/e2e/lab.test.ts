@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  execOnHost,
+  labDir,
+  labFreezeHost,
+  labHosts,
+  labStartHost,
+  labState,
+  labStopHost,
+  labThawHost,
+  restoreLab,
+  runIsuops,
+  runSsh,
+} from './helpers.js';
+
+describe('the shared e2e lab', () => {
+  afterAll(() => restoreLab());
+
+  it('has 5 hosts, each answering OpenSSH with its own hostname', async () => {
+    expect(labHosts()).toEqual(['isu01', 'isu02', 'isu03', 'isu04', 'isu05']);
+    const names = await Promise.all(labHosts().map((h) => runSsh(h, 'hostname; id -un')));
+    expect(names.map((r) => r.stdout)).toEqual(labHosts().map((h) => `${h}\nisucon\n`));
+    expect(names.every((r) => r.exitCode === 0)).toBe(true);
+  });
+
+  it('keeps /etc/systemd/system, /var/log and /tmp private to each host', async () => {
+    const file = `isuops-lab-test-${process.pid}`;
+    const write = await runSsh('isu02', `echo unit | sudo tee /etc/systemd/system/${file}.service /var/log/${file}.log /tmp/${file} >/dev/null`);
+    expect(write.exitCode).toBe(0);
+    try {
+      expect((await execOnHost('isu02', `cat /etc/systemd/system/${file}.service /var/log/${file}.log /tmp/${file}`)).stdout).toBe('unit\nunit\nunit\n');
+      for (const other of ['isu01', 'isu03']) {
+        const r = await runSsh(other, `ls /etc/systemd/system/${file}.service /var/log/${file}.log /tmp/${file} 2>/dev/null | wc -l`);
+        expect(r.stdout.trim(), other).toBe('0');
+      }
+      const root = labState().hosts.find((h) => h.name === 'isu02')!.root;
+      expect(fs.readFileSync(path.join(root, 'etc/systemd/system', `${file}.service`), 'utf8')).toBe('unit\n');
+      expect(fs.existsSync(`/etc/systemd/system/${file}.service`)).toBe(false);
+    } finally {
+      await execOnHost('isu02', `rm -f /etc/systemd/system/${file}.service /var/log/${file}.log /tmp/${file}`);
+    }
+  });
+
+  it('gives isucon passwordless sudo and lets root in by key', async () => {
+    expect((await runSsh('isu01', 'sudo -n id -un')).stdout).toBe('root\n');
+    const root = await runSsh('isu01', 'id -un; hostname', ['-l', 'root']);
+    expect([root.stdout, root.exitCode]).toEqual(['root\nisu01\n', 0]);
+  });
+
+  it('shows each host only its own processes (labExecOnHost runs inside the host)', async () => {
+    const mark = `sleep 4${process.pid % 1000}7`;
+    expect((await runSsh('isu04', `nohup ${mark} >/dev/null 2>&1 &`)).exitCode).toBe(0);
+    try {
+      expect((await execOnHost('isu04', 'ps -eo args')).stdout).toContain(mark);
+      expect((await execOnHost('isu05', 'ps -eo args')).stdout).not.toContain(mark);
+      expect((await execOnHost('isu04', 'hostname')).stdout).toBe('isu04\n');
+    } finally {
+      await execOnHost('isu04', `pkill -f '^${mark}$' || true`);
+    }
+    expect((await execOnHost('isu04', 'ps -eo args')).stdout).not.toContain(mark);
+  });
+
+  it('freezes a host: TCP connects but ssh times out; thawed it answers again', async () => {
+    labFreezeHost(labDir(), 'isu03');
+    try {
+      const t0 = Date.now();
+      const r = await runSsh('isu03', 'hostname', ['-o', 'ConnectTimeout=2']);
+      expect(r.exitCode).toBe(255);
+      expect(r.stderr).toMatch(/timed out/i);
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect((await runIsuops(['lab', 'status', '--dir', labDir()])).stdout).toMatch(/^isu03\s+\S+\s+frozen/m);
+    } finally {
+      labThawHost(labDir(), 'isu03');
+    }
+    expect((await runSsh('isu03', 'hostname')).stdout).toBe('isu03\n');
+  });
+
+  it('stops a host (connection refused) and starts it again', async () => {
+    await labStopHost(labDir(), 'isu05');
+    try {
+      const r = await runSsh('isu05', 'hostname');
+      expect(r.exitCode).toBe(255);
+      expect(r.stderr).toMatch(/refused/i);
+      const status = await runIsuops(['lab', 'status', '--dir', labDir()]);
+      expect(status.stdout).toMatch(/^isu05\s+\S+\s+down$/m);
+      expect(status.exitCode).toBe(1);
+    } finally {
+      await labStartHost(labDir(), 'isu05');
+    }
+    expect((await runSsh('isu05', 'hostname')).stdout).toBe('isu05\n');
+  });
+});
+
+describe('a second lab, up and down through the CLI', () => {
+  const dir = fs.mkdtempSync('/tmp/isuops-lab2-');
+  const base = '127.0.3';
+  afterAll(async () => {
+    await runIsuops(['lab', 'down', '--dir', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('comes up, grows idempotently, and goes down leaving no process and no mount', async () => {
+    const up = await runIsuops(['lab', 'up', '2', '--dir', dir, '--base', base]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout).toContain('started isu01..isu02');
+    expect(fs.readFileSync(path.join(dir, 'hosts.txt'), 'utf8')).toBe('[lab]\nisu01\nisu02\n');
+
+    const grow = await runIsuops(['lab', 'up', '3', '--dir', dir]);
+    expect(grow.exitCode, grow.stderr).toBe(0);
+    expect(grow.stdout).toContain('started isu03; kept isu01..isu02');
+    const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+    expect(state.hosts.map((h: { address: string }) => h.address)).toEqual(['127.0.3.1', '127.0.3.2', '127.0.3.3']);
+    expect((await runSsh('isu03', 'hostname', [], dir)).stdout).toBe('isu03\n');
+
+    // a session left running, and one still connected, must not survive lab down
+    expect((await runSsh('isu01', 'nohup sleep 3131 >/dev/null 2>&1 &', [], dir)).exitCode).toBe(0);
+    const live = runSsh('isu02', 'sleep 3132', [], dir);
+    await new Promise((r) => setTimeout(r, 500));
+    const pids: number[] = state.hosts.flatMap((h: { pid: number; keeperPid: number }) => [h.pid, h.keeperPid]);
+
+    const down = await runIsuops(['lab', 'down', '--dir', dir]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect((await live).exitCode).toBe(255);
+    expect(fs.existsSync(path.join(dir, 'state.json'))).toBe(false);
+    expect(pids.filter((p) => isLive(p))).toEqual([]);
+    expect(liveCommandLines().filter((c) => c.includes(dir) || /sleep 313[12]/.test(c))).toEqual([]);
+    expect(fs.readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(dir);
+    expect((await runIsuops(['lab', 'status', '--dir', dir])).exitCode).toBe(1);
+  });
+
+  it('refuses a bad host count with exit 2', async () => {
+    const r = await runIsuops(['lab', 'up', '251', '--dir', dir, '--base', base]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/1 to 250/);
+  });
+});
+
+function isLive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\S+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+function liveCommandLines(): string[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e) && isLive(Number(e)))
+    .map((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
+      } catch {
+        return '';
+      }
+    });
+}
