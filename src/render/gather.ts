@@ -38,8 +38,9 @@ export function createGatherRenderer(streams: RenderStreams, opts: { hosts: read
         else blocks.set(key, { hosts: [host], text });
       }
       for (const { hosts, text } of blocks.values()) {
+        // The block header of clush -b: a 15-dash rule, the folded host list and its count.
         const title = `${foldHostNames(hosts)} (${hosts.length})`;
-        const rule = '-'.repeat(Math.max(15, Math.min(title.length, 78)));
+        const rule = '-'.repeat(15);
         streams.stdout.write(`${rule}\n${painter.chalk.bold(title)}\n${rule}\n`);
         streams.stdout.write(text);
       }
