@@ -3,9 +3,9 @@ import { makeLineFilter } from '../ops/tail/line-filter.js';
 import { tailOnHost } from '../ops/tail/tail-host.js';
 import { parseTailTargets } from '../ops/tail/targets.js';
 import { shouldColor } from '../render/colors.js';
-import { createStreamRenderer } from '../render/stream.js';
 import { formatSummary } from '../render/summary.js';
 import { createTailJsonRenderer } from '../render/tail-json.js';
+import { createTailTextRenderer } from '../render/tail-text.js';
 import type { Renderer, RenderStreams } from '../render/types.js';
 import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions } from './fleet-options.js';
@@ -35,7 +35,7 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
   const names = hosts.map((h) => h.name);
   const renderer: Renderer = opts.json
     ? createTailJsonRenderer(streams, { hosts: names })
-    : createStreamRenderer(streams, { hosts: names, color: shouldColor(opts.color, streams.stdout.isTTY), showTarget: targets.length > 1 });
+    : createTailTextRenderer(streams, { hosts: names, color: shouldColor(opts.color, streams.stdout.isTTY), showTarget: targets.length > 1 });
   const emit = renderer.handle.bind(renderer);
   const started = Date.now();
   const interrupt = watchInterrupt();

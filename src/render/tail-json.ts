@@ -2,6 +2,7 @@ import type { HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 import type { TailLineEvent } from '../ops/tail/events.js';
 import { createStreamRenderer } from './stream.js';
+import { createBatchedWriter } from './tail-text.js';
 import type { Renderer, RenderStreams } from './types.js';
 
 /**
@@ -12,16 +13,20 @@ import type { Renderer, RenderStreams } from './types.js';
  */
 export function createTailJsonRenderer(streams: RenderStreams, opts: { hosts: readonly string[] }): Renderer {
   const diagnostics = createStreamRenderer(streams, { hosts: opts.hosts, color: false, showTarget: true });
+  const out = createBatchedWriter(streams.stdout);
   return {
     handle(event: HostEvent): void {
       if (event.type === 'stdout') {
         const { time } = event as TailLineEvent;
         const object = { host: event.host, target: event.target ?? null, line: event.line.toString('utf8'), time: new Date(time ?? Date.now()).toISOString() };
-        streams.stdout.write(`${JSON.stringify(object)}\n`);
+        out.write([Buffer.from(`${JSON.stringify(object)}\n`)]);
       } else {
+        out.flush();
         diagnostics.handle(event);
       }
     },
-    async finish(_results: readonly HostResult[]): Promise<void> {},
+    async finish(_results: readonly HostResult[]): Promise<void> {
+      out.flush();
+    },
   };
 }
