@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -134,6 +135,25 @@ describe('a second lab, up and down through the CLI', () => {
     const r = await runIsuops(['lab', 'up', '251', '--dir', dir, '--base', base]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/1 to 250/);
+  });
+});
+
+describe('a lab host whose port 22 is taken', () => {
+  const dir = fs.mkdtempSync('/tmp/isuops-lab3-');
+  const server = net.createServer((s) => s.destroy());
+  afterAll(async () => {
+    await runIsuops(['lab', 'down', '--dir', dir]);
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('falls back to port 2222 and writes [host]:port known_hosts entries', async () => {
+    await new Promise<void>((resolve) => server.listen(22, '127.0.4.1', resolve));
+    const up = await runIsuops(['lab', 'up', '1', '--dir', dir, '--base', '127.0.4']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')).hosts[0].port).toBe(2222);
+    expect(fs.readFileSync(path.join(dir, 'known_hosts'), 'utf8')).toMatch(/^\[isu01\]:2222,\[127\.0\.4\.1\]:2222 ssh-ed25519 /);
+    expect((await runSsh('isu01', 'hostname', [], dir)).stdout).toBe('isu01\n');
   });
 });
 
