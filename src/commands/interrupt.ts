@@ -21,9 +21,8 @@ export function watchInterrupt(): { signal: AbortSignal; interrupted: () => bool
   return {
     signal: controller.signal,
     interrupted: () => controller.signal.aborted,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
+    // The handler stays until the process ends: a Ctrl-C while the summary is being written
+    // must still exit 130, not kill the process by signal.
+    dispose: () => {},
   };
 }
