@@ -28,7 +28,7 @@ const write = (p: string, body: string | Buffer, mode = 0o644, time = T1): strin
   return p;
 };
 const sha = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
-const push = (args: string[]) => runIsuops(['push', ...labArgs(), ...args]);
+const push = async (args: string[]) => { const r = await runIsuops(['push', ...labArgs(), ...args]); if (r.exitCode !== 0) console.error('DEBUG', args, r.stderr); return r; };
 // One host only (-H with the lab's ssh config).
 const pushTo = (host: string, args: string[]) => runIsuops(['push', '-F', path.join(labDir(), 'ssh_config'), '-H', host, ...args]);
 
@@ -99,9 +99,7 @@ describe('push', () => {
     expect([r.exitCode, lines(r.stdout)]).toEqual([0, [`cd+++++++++ ${tree}/`, `>f+++++++++ ${tree}/a.txt`, `cL+++++++++ ${tree}/link -> a.txt`, `cd+++++++++ ${tree}/sub/`, `>f+++++++++ ${tree}/sub/b.txt`].map((l) => `isu01: ${l}`)]);
     expect(readlinkSync(onHost('isu01', `${tree}/link`))).toBe('a.txt');
     expect(lstatSync(onHost('isu01', `${tree}/sub`)).mtimeMs).toBe(T1.getTime());
-    writeFileSync(onHost('isu01', `${tree}/sub/extra`), 'x');
-    mkdirSync(onHost('isu01', `${tree}/olddir`));
-    writeFileSync(onHost('isu01', `${tree}/olddir/f`), 'x');
+    await execOnHost('isu01', `cd ${tree} && su isucon -c 'echo x > sub/extra && mkdir olddir && echo x > olddir/f'`);
     const dry = await pushTo('isu01', [tree, '--delete', '-n']);
     // Writing into the remote directories changed their mtimes too: rsync reports that as well.
     expect(lines(dry.stdout)).toEqual([`*deleting   ${tree}/sub/extra`, `*deleting   ${tree}/olddir/f`, `*deleting   ${tree}/olddir/`, `.d..t...... ${tree}/`, `.d..t...... ${tree}/sub/`].map((l) => `isu01: ${l}`));

@@ -30,8 +30,10 @@ export function wrapSftp(sftp: SFTPWrapper) {
     unlink: (p: string) => call<void>((cb) => sftp.unlink(p, cb as never)),
     rmdir: (p: string) => call<void>((cb) => sftp.rmdir(p, cb as never)),
     symlink: (target: string, linkPath: string) => call<void>((cb) => sftp.symlink(target, linkPath, cb as never)),
+    // 8 x 250 KB in flight (OpenSSH takes 256 KiB packets): measured faster than the 64 x 32 KB default.
+    // 8 x 250 KB in flight (OpenSSH takes 256 KiB packets): measured faster here than 64 x 32 KB.
     fastPut: (local: string, remote: string, mode: number) =>
-      call<void>((cb) => sftp.fastPut(local, remote, { mode, concurrency: 64, chunkSize: 32768 }, cb as never)),
+      call<void>((cb) => sftp.fastPut(local, remote, { mode, concurrency: 8, chunkSize: 256000 }, cb as never)),
     readFile: (p: string) => call<Buffer>((cb) => sftp.readFile(p, cb as never)),
   };
 }
