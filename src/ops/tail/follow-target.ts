@@ -142,14 +142,17 @@ export async function followTarget(session: HostSession, state: TargetState, opt
         return;
       }
       if (said) {
-        base = said.start.offset - received;
+        // Printed before tail started: every stdout byte of this follower comes after it,
+        // even when the channel delivered some of them first.
+        base = said.start.offset;
         inode = said.start.inode;
         updatePosition();
         return;
       }
       const notice = parseTailNotice(line);
       if (notice) {
-        // tail now reads the new (or truncated) file from its beginning.
+        // tail now reads the new (or truncated) file from its beginning. (Bytes of the new file
+        // that overtook this notice on the channel make a resume right after it a little off.)
         base = -received;
         if (notice === 'replaced') inode = undefined;
         state.splitter?.flush();

@@ -12,7 +12,8 @@ export function buildJournalCommand(unit: string, opts: { lines: number; since?:
   else if (opts.since !== undefined) args.push(`--since=${opts.since}`, '--lines=all');
   else args.push(`--lines=${opts.lines}`);
   return [
-    'if ! command -v journalctl >/dev/null 2>&1; then echo "journalctl: command not found (no systemd journal on this host)" >&2; exit 127; fi',
+    'j=$(command -v journalctl 2>/dev/null)',
+    'if [ -z "$j" ] || [ ! -x "$j" ]; then echo "journalctl: command not found (no systemd journal on this host)" >&2; exit 127; fi',
     `exec ${quote(args)}`,
   ].join('\n');
 }
