@@ -2,7 +2,7 @@ import { exitCodeFor } from '../exit-code.js';
 import { execOnHost } from '../ops/exec.js';
 import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions, OutputOptions } from './fleet-options.js';
-import { loadFleet } from './fleet.js';
+import { prepareFleet } from './fleet.js';
 import { watchInterrupt } from './interrupt.js';
 import { createOutput } from './output.js';
 
@@ -20,7 +20,8 @@ async function readStdin(): Promise<Buffer> {
 
 /** `isuops exec CMD...`: runs CMD through the login shell on every host; returns the exit code. */
 export async function execCommand(words: string[], opts: ExecCommandOptions): Promise<number> {
-  const hosts = await loadFleet(opts);
+  const fleet = await prepareFleet(opts);
+  const { hosts } = fleet;
   // Read before connecting: -I sends the same bytes to every host.
   const stdin = opts.stdin ? await readStdin() : undefined;
   const command = words.join(' ');
@@ -29,12 +30,13 @@ export async function execCommand(words: string[], opts: ExecCommandOptions): Pr
   try {
     const results = await runOnHosts(
       hosts,
-      { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout },
+      { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout, connect: fleet.connect },
       (session) => execOnHost(session, { command, sudo: Boolean(opts.sudo), timeoutSec: opts.timeout, stdin, signal: interrupt.signal, emit: output.emit }),
     );
     await output.finish(results);
     return exitCodeFor(results, interrupt.interrupted());
   } finally {
+    fleet.close();
     interrupt.dispose();
   }
 }

@@ -2,6 +2,8 @@ import os from 'node:os';
 import { selectHosts } from '../hosts/index.js';
 import type { HostEntry } from '../hosts/types.js';
 import { loadSshConfig, resolveHost } from '../ssh/config.js';
+import { formatJumpList } from '../ssh/jump.js';
+import { makeConnector, type Connector } from '../ssh/jump-connect.js';
 import type { ConnectOverrides, ResolvedHost } from '../ssh/types.js';
 import type { FleetOptions } from './fleet-options.js';
 
@@ -22,6 +24,10 @@ export function overridesFrom(opts: FleetOptions): ConnectOverrides {
  * before anything connects.
  */
 export async function loadFleet(opts: FleetOptions): Promise<ResolvedHost[]> {
+  return (await resolveFleet(opts)).hosts;
+}
+
+async function resolveFleet(opts: FleetOptions) {
   const entries: HostEntry[] = await selectHosts({
     files: opts.hosts,
     hostLists: opts.host,
@@ -33,8 +39,29 @@ export async function loadFleet(opts: FleetOptions): Promise<ResolvedHost[]> {
   const config = await loadSshConfig(opts.sshConfig);
   const overrides = overridesFrom(opts);
   const env = { home: os.homedir(), localUser: os.userInfo().username };
-  return entries.map((entry) => ({
+  const hosts = entries.map((entry) => ({
     ...resolveHost({ host: entry.host, user: entry.user, port: entry.port }, config, overrides, env),
     name: entry.name,
   }));
+  return { hosts, config, env };
+}
+
+/** The hosts of a run and how to reach them: pass `connect` to runOnHosts, call `close()` when done. */
+export interface Fleet extends Pick<Connector, 'connect' | 'route' | 'close'> {
+  hosts: ResolvedHost[];
+}
+
+/**
+ * loadFleet plus the connector for ProxyJump / -J / ProxyCommand. Jump hosts are resolved like
+ * `ssh hop`: by their own config entry (not by -l/-i/-o, which ssh does not pass on either);
+ * every route is planned now so a ProxyJump loop is a usage error before anything connects.
+ */
+export async function prepareFleet(opts: FleetOptions): Promise<Fleet> {
+  const { hosts, config, env } = await resolveFleet(opts);
+  const connector = makeConnector({
+    resolveHop: (hop, before) =>
+      resolveHost({ host: hop.host, user: hop.user, port: hop.port }, config, before.length > 0 ? { jump: formatJumpList(before) } : {}, env),
+  });
+  for (const host of hosts) connector.route(host);
+  return { hosts, connect: connector.connect, route: connector.route, close: connector.close };
 }

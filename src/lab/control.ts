@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { UsageError } from '../errors.js';
-import { isHostKeeper, isHostSshd, startSshd, waitForBanner } from './host.js';
+import { startBastionRelay } from './bastion.js';
+import { isHostKeeper, isHostSshd, startSshd, waitForBanner, waitForListen } from './host.js';
 import { isProcessAlive, signalProcess, waitForExit } from './proc.js';
 import { readLabState, writeLabState } from './state.js';
 import type { LabExecResult, LabHost, LabState } from './types.js';
@@ -9,7 +10,7 @@ import type { LabExecResult, LabHost, LabState } from './types.js';
 export function findLabHost(dir: string, name: string): { state: LabState; host: LabHost } {
   const state = readLabState(dir);
   if (!state) throw new UsageError(`no lab in ${dir}: run isuops lab up first`);
-  const host = state.hosts.find((h) => h.name === name);
+  const host = state.hosts.find((h) => h.name === name) ?? (state.bastion?.name === name ? state.bastion : undefined);
   if (!host) throw new UsageError(`no host ${name} in the lab in ${dir}`);
   return { state, host };
 }
@@ -18,6 +19,7 @@ function updateHost(dir: string, name: string, patch: Partial<LabHost>): void {
   const state = readLabState(dir);
   if (!state) return;
   state.hosts = state.hosts.map((h) => (h.name === name ? { ...h, ...patch } : h));
+  if (state.bastion?.name === name) state.bastion = { ...state.bastion, ...patch };
   writeLabState(dir, state);
 }
 
@@ -37,11 +39,14 @@ export async function labStopHost(dir: string, name: string): Promise<void> {
 
 /** Starts the host's sshd again (after labStopHost) and waits for its banner. */
 export async function labStartHost(dir: string, name: string): Promise<void> {
-  const { host } = findLabHost(dir, name);
+  const { state, host } = findLabHost(dir, name);
   if (isHostSshd(dir, name, host.pid)) return;
   if (!isHostKeeper(host)) throw new UsageError(`lab host ${name} is gone: run isuops lab up again`);
-  const pid = await startSshd(dir, name, host.keeperPid);
-  await waitForBanner(host.address, host.port, pid, 30_000);
+  const isBastion = state.netns !== undefined && state.bastion?.name === name;
+  const pid = isBastion ? await startBastionRelay(dir, host, state.netns as string) : await startSshd(dir, name, host.keeperPid);
+  // a bastion lab's fleet is in a namespace this process cannot connect to
+  if (state.netns && !isBastion) await waitForListen(host.address, host.port, pid, 30_000);
+  else await waitForBanner(host.address, host.port, pid, 30_000);
   updateHost(dir, name, { pid });
 }
 
@@ -61,7 +66,7 @@ export function labThawHost(dir: string, name: string): void {
 export async function labExecOnHost(dir: string, name: string, shellCmd: string, opts: { input?: string; timeoutMs?: number } = {}): Promise<LabExecResult> {
   const { host } = findLabHost(dir, name);
   if (!isHostKeeper(host)) throw new UsageError(`lab host ${name} is gone: run isuops lab up again`);
-  const r = await execa('nsenter', ['-t', String(host.keeperPid), '-u', '-m', '-p', '--', 'sh', '-c', shellCmd], {
+  const r = await execa('nsenter', ['-t', String(host.keeperPid), '-u', '-m', '-p', '-n', '--', 'sh', '-c', shellCmd], {
     reject: false,
     cwd: '/',
     input: opts.input ?? '',

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { makeNetnsName, removeNetns } from './bastion.js';
 import { listPids, listPidsInNamespaces, readCmdline, readNamespaces, signalProcess, waitForExit } from './proc.js';
 import { readLabState, removeLabState } from './state.js';
 
@@ -18,9 +19,11 @@ export interface LabDownReport {
  */
 export async function takeLabDown(dir: string): Promise<LabDownReport> {
   const state = readLabState(dir);
-  const namespaces = new Set((state?.hosts ?? []).map((h) => h.ns).filter(Boolean));
+  const namespaces = new Set([...(state?.hosts ?? []), ...(state?.bastion ? [state.bastion] : [])].map((h) => h.ns).filter(Boolean));
   for (const ns of findStrayNamespaces(dir)) namespaces.add(ns);
   const killed = await killNamespaces(namespaces);
+  // a bastion lab's network namespace (named after dir, so found even without state.json)
+  await removeNetns(state?.netns ?? makeNetnsName(dir));
   removeLabState(dir);
   return { hosts: state?.hosts.length ?? 0, killed };
 }

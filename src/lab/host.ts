@@ -40,10 +40,12 @@ export async function prepareHost(
  * Starts the process (keeper.sh, written by prepareHost) that owns the host's UTS + mount namespaces and waits until its hostname and
  * mounts are in place. Returns its pid and namespace ids.
  */
-export async function startKeeper(dir: string, name: string): Promise<{ pid: number; ns: string }> {
+export async function startKeeper(dir: string, name: string, netnsPath?: string): Promise<{ pid: number; ns: string }> {
   // own pid namespace too: ps on a host shows that host only, and orphans are reaped by the keeper
   const args = ['--uts', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'sh', hostPaths(dir, name).keeperScript];
-  const child = spawn('unshare', args, {
+  // a bastion lab's fleet lives in its own network namespace, unreachable but through the bastion
+  const [command, argv] = netnsPath ? ['nsenter', [`--net=${netnsPath}`, '--', 'unshare', ...args]] : ['unshare', args];
+  const child = spawn(command, argv, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: '/',
@@ -65,6 +67,7 @@ export async function startKeeper(dir: string, name: string): Promise<{ pid: num
   child.stdout.destroy();
   child.stderr.destroy();
   child.unref();
+  // nsenter execs unshare (same pid), whose forked child is the keeper
   const pid = ok && child.pid ? await waitForChild(child.pid, 3000) : 0;
   if (!pid) throw new Error(`lab host ${name}: could not set up its namespaces: ${err.trim() || 'keeper exited'}`);
   return { pid, ns: readNamespaces(pid) };
@@ -73,7 +76,8 @@ export async function startKeeper(dir: string, name: string): Promise<{ pid: num
 /** Starts sshd -D inside the keeper's namespaces; returns the listener pid (nsenter's child). */
 export async function startSshd(dir: string, name: string, keeperPid: number): Promise<number> {
   const hp = hostPaths(dir, name);
-  const child = spawn('nsenter', ['-t', String(keeperPid), '-u', '-m', '-p', '--', SSHD, '-D', '-f', hp.sshdConfig, '-E', hp.log], {
+  // -n: into the keeper's network namespace too (the machine's own, but in a bastion lab)
+  const child = spawn('nsenter', ['-t', String(keeperPid), '-u', '-m', '-p', '-n', '--', SSHD, '-D', '-f', hp.sshdConfig, '-E', hp.log], {
     detached: true,
     stdio: 'ignore',
     cwd: '/',
@@ -154,4 +158,31 @@ export function isPortFree(address: string, port: number): Promise<boolean> {
     srv.once('error', () => resolve(false));
     srv.listen({ host: address, port, exclusive: true }, () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * For a host inside a network namespace, which this process cannot connect to: resolves once
+ * address:port is in LISTEN state in pid's /proc/PID/net/tcp (that namespace's table).
+ */
+export async function waitForListen(address: string, port: number, pid: number, timeoutMs: number): Promise<void> {
+  const want = `${formatProcNetAddress(address)}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let table = '';
+    try {
+      table = fs.readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
+    } catch {
+      // gone: reported below
+    }
+    // columns: sl local_address rem_address st(0A = LISTEN)
+    if (table.split('\n').some((line) => { const f = line.trim().split(/\s+/); return f[1] === want && f[3] === '0A'; })) return;
+    if (!isProcessAlive(pid)) throw new Error(`sshd on ${address}:${port} exited before it accepted connections`);
+    if (Date.now() > deadline) throw new Error(`sshd on ${address}:${port} was not listening within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** 127.0.1.3 as /proc/net/tcp writes it: the 32-bit address in host (little-endian) order, hex. */
+export function formatProcNetAddress(address: string): string {
+  return address.split('.').reverse().map((o) => Number(o).toString(16).toUpperCase().padStart(2, '0')).join('');
 }

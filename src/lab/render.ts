@@ -36,14 +36,17 @@ export function renderSshdConfig(dir: string, host: Pick<LabHost, 'name' | 'addr
   ].join('\n');
 }
 
-/** ssh_config for OpenSSH and isuops: one Host block per host, then the shared settings. */
-export function renderSshConfig(dir: string, hosts: LabHost[], user: string): string {
+/**
+ * ssh_config for OpenSSH and isuops: one Host block per host, then the shared settings. With a
+ * bastion, the fleet is reached through it (`ProxyJump bastion`) and it shares the settings.
+ */
+export function renderSshConfig(dir: string, hosts: LabHost[], user: string, bastion?: Pick<LabHost, 'name' | 'address' | 'port'>): string {
   const lp = labPaths(dir);
-  const blocks = hosts.map((h) => `Host ${h.name}\n  HostName ${h.address}\n  Port ${h.port}\n`);
+  const blocks = [...(bastion ? [bastion] : []), ...hosts].map((h) => `Host ${h.name}\n  HostName ${h.address}\n  Port ${h.port}\n`);
   return [
     '# isuops lab: written by isuops lab up',
     ...blocks,
-    'Host isu*',
+    ...(bastion ? ['Host isu*', `  ProxyJump ${bastion.name}`, `Host isu* ${bastion.name}`] : ['Host isu*']),
     `  User ${user}`,
     `  IdentityFile ${lp.clientKey}`,
     '  IdentitiesOnly yes',

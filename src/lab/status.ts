@@ -16,7 +16,8 @@ export interface LabHostReport {
 export function readLabStatus(dir: string): LabHostReport[] | null {
   const state = readLabState(dir);
   if (!state) return null;
-  return state.hosts.map((host) => ({ host, status: findHostStatus(dir, host) }));
+  const all = state.bastion ? [state.bastion, ...state.hosts] : state.hosts;
+  return all.map((host) => ({ host, status: findHostStatus(dir, host) }));
 }
 
 function findHostStatus(dir: string, host: LabHost): LabHostStatus {

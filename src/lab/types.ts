@@ -22,6 +22,13 @@ export interface LabState {
   user: string;
   /** First three octets of the address range, e.g. `127.0.1`. */
   base: string;
+  /**
+   * A bastion lab (lab up --bastion): the fleet's network namespace (`isuops-lab-<hash>`), which
+   * the machine cannot reach but through the bastion.
+   */
+  netns?: string;
+  /** The bastion of a bastion lab: `pid` is its listener (a relay handing connections to `sshd -i`). */
+  bastion?: LabHost;
 }
 
 /** Options shared by the lab entry points. */

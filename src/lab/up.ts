@@ -10,7 +10,9 @@ import {
   startKeeper,
   startSshd,
   waitForBanner,
+  waitForListen,
 } from './host.js';
+import { BASTION_NAME, ensureNetns, makeBastionAddress, makeNetnsName, netnsPath, startBastionRelay } from './bastion.js';
 import { DEFAULT_BASE, LAB_USER, checkHostCount, hostPaths, labPaths, makeHostAddress, makeHostName, parseBase } from './layout.js';
 import { checkLabMachine, ensureClientKey, ensureLabUser, ensureMachineDirs } from './machine.js';
 import { renderHostsTxt, renderKnownHostsLine, renderSshConfig } from './render.js';
@@ -44,6 +46,12 @@ export interface LabUpOptions {
   parallel?: number;
   /** Per host: how long sshd may take to send its banner. */
   readyTimeoutMs?: number;
+  /**
+   * A bastion lab: the fleet's sshds listen inside a network namespace of their own, and a bastion
+   * on 127.0.X.254 is the only way in (ssh_config: `Host isu*` has `ProxyJump bastion`).
+   * Default: what the running lab is, else false.
+   */
+  bastion?: boolean;
 }
 
 /**
@@ -59,6 +67,10 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   if (old && opts.base && old.base !== opts.base) {
     throw new UsageError(`the lab in ${dir} uses addresses ${old.base}.x, not ${opts.base}.x: run isuops lab down first`);
   }
+  if (old && opts.bastion !== undefined && Boolean(old.netns) !== opts.bastion) {
+    throw new UsageError(`the lab in ${dir} is ${old.netns ? '' : 'not '}a bastion lab: run isuops lab down first`);
+  }
+  const withBastion = opts.bastion ?? Boolean(old?.netns);
   const base = opts.base ?? old?.base ?? DEFAULT_BASE;
   parseBase(base);
   const total = Math.max(opts.count, old?.hosts.length ?? 0);
@@ -67,13 +79,21 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
 
   ensureMachineDirs();
   const ids = await ensureLabUser();
+  const readyMs = opts.readyTimeoutMs ?? 30_000;
   await ensureClientKey(dir);
   const machineHosts = fs.readFileSync('/etc/hosts', 'utf8');
 
-  const report: LabUpReport = { state: { hosts: [], user: LAB_USER, base }, started: [], restarted: [], thawed: [], kept: [], asked: opts.count, durationMs: 0 };
+  const netns = withBastion ? makeNetnsName(dir) : undefined;
+  // before any keeper: their mount namespaces copy /run/netns as it is then
+  if (netns) await ensureNetns(netns);
+  const nsPath = netns ? netnsPath(netns) : undefined;
+  // inside the namespace nothing else listens, and this process cannot connect there to read a banner
+  const waitReady = (address: string, port: number, pid: number): Promise<void> =>
+    nsPath ? waitForListen(address, port, pid, readyMs) : waitForBanner(address, port, pid, readyMs);
+
+  const report: LabUpReport = { state: { hosts: [], user: LAB_USER, base, ...(netns ? { netns } : {}) }, started: [], restarted: [], thawed: [], kept: [], asked: opts.count, durationMs: 0 };
   const hosts: (LabHost | undefined)[] = new Array(total);
   const limit = pLimit(opts.parallel ?? 16);
-  const readyMs = opts.readyTimeoutMs ?? 30_000;
 
   const bringHost = async (index: number): Promise<void> => {
     const name = makeHostName(index, total);
@@ -88,30 +108,34 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
         } else {
           report.kept.push(name);
         }
-        await waitForBanner(address, prev.port, prev.pid, readyMs);
+        await waitReady(address, prev.port, prev.pid);
         return;
       }
       const pid = await startSshd(dir, name, prev.keeperPid);
-      await waitForBanner(address, prev.port, pid, readyMs);
+      await waitReady(address, prev.port, pid);
       hosts[index - 1] = { ...prev, pid };
       report.restarted.push(name);
       return;
     }
     if (prev) await killNamespaces(new Set([prev.ns]));
-    const port = (await isPortFree(address, 22)) ? 22 : 2222;
+    const port = nsPath || (await isPortFree(address, 22)) ? 22 : 2222;
     if (port !== 22 && !(await isPortFree(address, port))) {
       throw new Error(`lab host ${name}: ports 22 and 2222 on ${address} are both taken`);
     }
     await prepareHost(dir, { name, address, port }, ids, machineHosts);
-    const keeper = await startKeeper(dir, name);
+    const keeper = await startKeeper(dir, name, nsPath);
     const pid = await startSshd(dir, name, keeper.pid);
-    await waitForBanner(address, port, pid, readyMs);
+    await waitReady(address, port, pid);
     hosts[index - 1] = { name, address, port, pid, root: hostPaths(dir, name).root, keeperPid: keeper.pid, ns: keeper.ns };
     report.started.push(name);
   };
 
   const indexes = Array.from({ length: total }, (_, i) => i + 1);
   const results = await Promise.allSettled(indexes.map((i) => limit(() => bringHost(i))));
+  if (netns) {
+    const bastion = await Promise.allSettled([bringBastion(dir, base, netns, old?.bastion, ids, machineHosts, readyMs, report)]);
+    results.push(...bastion);
+  }
   // record whatever came up, even on failure, so lab down can find it
   report.state.hosts = hosts.filter((h): h is LabHost => h !== undefined);
   writeLabState(dir, report.state);
@@ -127,8 +151,48 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
 /** hosts.txt, ssh_config and known_hosts for the hosts in state. */
 export function writeClientFiles(dir: string, state: LabState): void {
   const lp = labPaths(dir);
-  const known = state.hosts.map((h) => renderKnownHostsLine(h, fs.readFileSync(`${hostPaths(dir, h.name).hostKey}.pub`, 'utf8')));
+  const all = state.bastion ? [state.bastion, ...state.hosts] : state.hosts;
+  const known = all.map((h) => renderKnownHostsLine(h, fs.readFileSync(`${hostPaths(dir, h.name).hostKey}.pub`, 'utf8')));
   fs.writeFileSync(lp.hostsTxt, renderHostsTxt(state.hosts));
-  fs.writeFileSync(lp.sshConfig, renderSshConfig(dir, state.hosts, state.user));
+  fs.writeFileSync(lp.sshConfig, renderSshConfig(dir, state.hosts, state.user, state.bastion));
   fs.writeFileSync(lp.knownHosts, known.length ? `${known.join('\n')}\n` : '');
+}
+
+/**
+ * The bastion of a bastion lab: a host of its own (UTS, mount, pid namespaces) on the machine's
+ * network, whose listener runs `sshd -i` inside the fleet's namespace for each connection.
+ */
+async function bringBastion(
+  dir: string,
+  base: string,
+  netns: string,
+  prev: LabHost | undefined,
+  ids: { uid: number; gid: number },
+  machineHosts: string,
+  readyMs: number,
+  report: LabUpReport,
+): Promise<void> {
+  const name = BASTION_NAME;
+  const address = makeBastionAddress(base);
+  if (prev && prev.address === address && isHostKeeper(prev)) {
+    if (isHostSshd(dir, name, prev.pid)) {
+      report.state.bastion = prev;
+      report.kept.push(name);
+    } else {
+      report.state.bastion = { ...prev, pid: await startBastionRelay(dir, prev, netns) };
+      report.restarted.push(name);
+    }
+    await waitForBanner(address, prev.port, report.state.bastion.pid, readyMs);
+    return;
+  }
+  if (prev) await killNamespaces(new Set([prev.ns]));
+  const port = (await isPortFree(address, 22)) ? 22 : 2222;
+  if (port !== 22 && !(await isPortFree(address, port))) throw new Error(`lab ${name}: ports 22 and 2222 on ${address} are both taken`);
+  await prepareHost(dir, { name, address, port }, ids, machineHosts);
+  const keeper = await startKeeper(dir, name);
+  const host: LabHost = { name, address, port, pid: 0, root: hostPaths(dir, name).root, keeperPid: keeper.pid, ns: keeper.ns };
+  host.pid = await startBastionRelay(dir, host, netns);
+  report.state.bastion = host;
+  await waitForBanner(address, port, host.pid, readyMs);
+  report.started.push(name);
 }
