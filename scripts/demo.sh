@@ -2,14 +2,10 @@
 # `npm run demo`: install, build, start a 5-host practice fleet, run `isuops exec hostname` on it, stop it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-bash scripts/ensure-sshd.sh
-npm run build --silent
+bash scripts/setup.sh
 export ISUOPS_LAB_DIR="${ISUOPS_LAB_DIR:-/tmp/isuops-demo-lab}"
 trap 'node bin/isuops lab down >/dev/null 2>&1 || true' EXIT
-node bin/isuops lab up 5
+node bin/isuops lab up 5 --base 127.0.2
 echo '$ isuops exec -F $LAB/ssh_config -f $LAB/hosts.txt hostname'
 node bin/isuops exec -F "$ISUOPS_LAB_DIR/ssh_config" -f "$ISUOPS_LAB_DIR/hosts.txt" hostname
 echo '$ isuops exec -b ... uname -sr'

@@ -3,9 +3,5 @@
 # the unit tests and the end-to-end tests against a lab of real OpenSSH hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-bash scripts/ensure-sshd.sh
-npm run build --silent
+bash scripts/setup.sh
 exec npx vitest run "$@"
