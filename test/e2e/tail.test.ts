@@ -139,6 +139,24 @@ describe('tail against the lab', () => {
     await onAll(`rm -f ${app}`);
   });
 
+  it('--sudo reads a root-only file, and following survives a rotation (tail -F)', async () => {
+    const file = `/var/log/secret-${unique()}.log`;
+    await execOnHost('isu02', `echo 'before' > ${file} && chmod 600 ${file}`);
+    const denied = startTail([...only('isu02'), file]);
+    await denied.waitFor('permission denied', ({ stderr }) => stderr.includes(`isu02: tail: cannot open '${file}' for reading: Permission denied`));
+    expect((await denied.interrupt()).exitCode).toBe(130);
+
+    const tail = startTail([...only('isu02'), file, '--sudo', '--color', 'always']);
+    await tail.waitFor('history', ({ stdout }) => stdout.includes('before'));
+    await execOnHost('isu02', `mv ${file} ${file}.1 && echo 'after rotation' > ${file} && chmod 600 ${file}`);
+    await tail.waitFor('the new file', ({ stdout }) => stdout.includes('after rotation'));
+    expect((await tail.interrupt()).exitCode).toBe(130);
+    // --color always: the host name in its colour (the first host's is cyan).
+    expect(lines(tail.stdout())).toEqual(['\u001b[36misu02\u001b[39m: before', '\u001b[36misu02\u001b[39m: after rotation']);
+    expect(await leftBehind(file, ['isu02'])).toEqual([]);
+    await execOnHost('isu02', `rm -f ${file} ${file}.1`);
+  });
+
   it('a file missing on one host is reported for that host while the others stream, and followed once it appears', async () => {
     const file = `/var/log/maybe-${unique()}.log`;
     await Promise.all(labHosts().filter((h) => h !== 'isu03').map((h) => execOnHost(h, `echo "$(hostname) here" > ${file}`)));
