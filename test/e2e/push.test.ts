@@ -28,7 +28,7 @@ const write = (p: string, body: string | Buffer, mode = 0o644, time = T1): strin
   return p;
 };
 const sha = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
-const push = async (args: string[]) => { const r = await runIsuops(['push', ...labArgs(), ...args]); if (r.exitCode !== 0) console.error('DEBUG', args, r.stderr); return r; };
+const push = (args: string[]) => runIsuops(['push', ...labArgs(), ...args]);
 // One host only (-H with the lab's ssh config).
 const pushTo = (host: string, args: string[]) => runIsuops(['push', '-F', path.join(labDir(), 'ssh_config'), '-H', host, ...args]);
 
