@@ -75,6 +75,11 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
       () => finish(new ConnectError(`timed out after ${timeoutSec}s connecting to ${host.hostname}:${host.port}`, 'client-timeout')),
       timeoutSec * 1000,
     );
+    // aborted while the keys were read: the listener added above will never fire
+    if (opts.signal?.aborted) {
+      onAbort();
+      return;
+    }
     client.on('ready', () => finish());
     client.on('error', (err: Error & { level?: string }) => {
       debug('%s: connect error %s (%s)', host.name, err.message, err.level);

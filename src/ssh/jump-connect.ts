@@ -171,12 +171,21 @@ export function makeConnector(opts: ConnectorOptions): Connector {
       proxy.child.once('exit', () => proxies.delete(proxy as ProxyProcess));
       sock = proxy.sock;
     }
+    // A stream that closes before ssh2 listens (a ProxyCommand that fails at once) would leave it
+    // waiting for the whole timeout: watch it from now on.
+    const closedEarly = new AbortController();
+    sock.once('close', () => closedEarly.abort());
+    const signal = o.signal ? AbortSignal.any([o.signal, closedEarly.signal]) : closedEarly.signal;
     try {
-      const client = await direct(host, { ...o, sock });
+      const client = await direct(host, { ...o, sock, signal });
       if (proxy) client.once('close', () => proxy.kill());
       return client;
-    } catch (err) {
+    } catch (caught) {
       sock.destroy();
+      let err = caught as Error;
+      if (closedEarly.signal.aborted && !o.signal?.aborted && err instanceof ConnectError && err.level === 'interrupted') {
+        err = new ConnectError(`connection closed by ${host.hostname}:${host.port}${via ? ` (via ${via.label})` : ''}`, 'client-socket');
+      }
       if (!proxy) throw err;
       const failedFirst = err instanceof ConnectError && (err.level === 'client-socket' || err.level === 'client-timeout');
       // The command's own exit status and stderr say more than "connection closed".

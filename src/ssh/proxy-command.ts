@@ -46,6 +46,8 @@ export function spawnProxyCommand(host: ResolvedHost): ProxyProcess {
   child.stdin!.on('error', (err) => debug('%s: ProxyCommand stdin: %s', host.name, err.message));
   const sock = Duplex.from({ readable: child.stdout!, writable: child.stdin! });
   sock.on('error', (err) => debug('%s: ProxyCommand stream: %s', host.name, err.message));
+  // Its output ended (it exited, or closed it): the connection is over, whatever its stdin does.
+  child.stdout!.once('close', () => sock.destroy());
   return {
     sock,
     child,
