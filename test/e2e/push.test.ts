@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,6 @@ const write = (p: string, body: string | Buffer, mode = 0o644, time = T1): strin
   utimesSync(p, time, time);
   return p;
 };
-const sha = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
 const push = (args: string[]) => runIsuops(['push', ...labArgs(), ...args]);
 // One host only (-H with the lab's ssh config).
 const pushTo = (host: string, args: string[]) => runIsuops(['push', '-F', path.join(labDir(), 'ssh_config'), '-H', host, ...args]);
