@@ -9,7 +9,7 @@ import { createTailTextRenderer } from '../render/tail-text.js';
 import type { Renderer, RenderStreams } from '../render/types.js';
 import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions } from './fleet-options.js';
-import { loadFleet } from './fleet.js';
+import { prepareFleet } from './fleet.js';
 import { watchInterrupt } from './interrupt.js';
 
 export interface TailCommandOptions extends FleetOptions {
@@ -31,7 +31,8 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
   // Bad targets and bad expressions end the run before anything connects.
   const targets = parseTailTargets(targetSpecs);
   const filter = makeLineFilter(opts.grep, opts.invertMatch);
-  const hosts = await loadFleet(opts);
+  const fleet = await prepareFleet(opts);
+  const { hosts } = fleet;
   const names = hosts.map((h) => h.name);
   const renderer: Renderer = opts.json
     ? createTailJsonRenderer(streams, { hosts: names })
@@ -43,7 +44,7 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
     const results = await runOnHosts(
       hosts,
       // Every host follows at once: a host waiting for a slot would never get one.
-      { parallel: Math.max(hosts.length, 1), signal: interrupt.signal, emit, connectTimeout: opts.connectTimeout },
+      { parallel: Math.max(hosts.length, 1), signal: interrupt.signal, emit, connectTimeout: opts.connectTimeout, connect: fleet.connect },
       (session) =>
         tailOnHost(session, {
           targets,
@@ -54,12 +55,15 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
           signal: interrupt.signal,
           emit,
           connectTimeout: opts.connectTimeout,
+          // A dropped host is reached again the same way (ProxyJump too).
+          connect: fleet.connect,
         }),
     );
     await renderer.finish(results);
     if (!opts.quiet) streams.stderr.write(formatSummary(results, Date.now() - started));
     return exitCodeFor(results, interrupt.interrupted());
   } finally {
+    fleet.close();
     interrupt.dispose();
   }
 }
