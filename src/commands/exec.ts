@@ -31,7 +31,7 @@ export async function execCommand(words: string[], opts: ExecCommandOptions): Pr
     const results = await runOnHosts(
       hosts,
       { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout, connect: fleet.connect },
-      (session) => execOnHost(session, { command, sudo: Boolean(opts.sudo), timeoutSec: opts.timeout, stdin, signal: interrupt.signal, emit: output.emit }),
+      (session) => execOnHost(session, { command, sudo: Boolean(opts.sudo), timeoutSec: opts.timeout, stdin, signal: interrupt.signal, emit: output.emit, flow: output.flow }),
     );
     await output.finish(results);
     return exitCodeFor(results, interrupt.interrupted());

@@ -1,4 +1,5 @@
 import type { HostEvent } from '../ops/events.js';
+import { FlowGate } from '../ops/flow.js';
 import type { HostResult } from '../ops/result.js';
 import { shouldColor } from '../render/colors.js';
 import { createGatherRenderer } from '../render/gather.js';
@@ -7,16 +8,35 @@ import { createOutDirRenderer } from '../render/out-dir.js';
 import { createProgress } from '../render/progress.js';
 import { createStreamRenderer } from '../render/stream.js';
 import { formatSummary } from '../render/summary.js';
-import type { Renderer, RenderStreams } from '../render/types.js';
+import type { OutStream, Renderer, RenderStreams } from '../render/types.js';
 import type { OutputOptions } from './fleet-options.js';
 
 /** The renderer chosen by the output flags, plus progress and the closing summary. */
 export interface Output {
   emit(event: HostEvent): void;
+  /** Closed while stdout or stderr has more queued than it takes (see FlowGate). */
+  flow: FlowGate;
   finish(results: readonly HostResult[], extraSummary?: string): Promise<void>;
 }
 
-export function createOutput(opts: OutputOptions, hosts: readonly string[], streams: RenderStreams = process): Output {
+/** `stream` as renderers see it: a full buffer closes the gate until the stream drains. */
+function gate(stream: NodeJS.WriteStream, flow: FlowGate): OutStream {
+  return {
+    isTTY: stream.isTTY,
+    write(chunk: string | Uint8Array): boolean {
+      const ok = stream.write(chunk);
+      if (!ok && !flow.isClosed) {
+        flow.close();
+        stream.once('drain', () => flow.open());
+      }
+      return ok;
+    },
+  };
+}
+
+export function createOutput(opts: OutputOptions, hosts: readonly string[]): Output {
+  const flow = new FlowGate();
+  const streams: RenderStreams = { stdout: gate(process.stdout, flow), stderr: gate(process.stderr, flow) };
   const color = shouldColor(opts.color, streams.stdout.isTTY);
   const started = Date.now();
   let renderer: Renderer;
@@ -26,6 +46,7 @@ export function createOutput(opts: OutputOptions, hosts: readonly string[], stre
   else renderer = createStreamRenderer(streams, { hosts, color });
   const progress = createProgress(streams, opts.json || opts.outDir || opts.gather ? hosts.length : 0);
   return {
+    flow,
     emit(event: HostEvent): void {
       renderer.handle(event);
       progress.handle(event);

@@ -3,6 +3,7 @@ import { debuglog } from 'node:util';
 import type { ClientChannel } from 'ssh2';
 import type { HostSession } from '../ssh/session.js';
 import type { Emit } from './events.js';
+import type { FlowGate } from './flow.js';
 import { LineSplitter } from './line-splitter.js';
 import { buildKillCommand, buildWrappedCommand, parseMarker } from './remote-command.js';
 import { makeResult, type HostResult } from './result.js';
@@ -20,6 +21,8 @@ export interface ExecOptions {
   /** Aborted on Ctrl-C: the remote process group is stopped and the host ends 'interrupted'. */
   signal: AbortSignal;
   emit: Emit;
+  /** Pauses the channel while the output cannot keep up. */
+  flow?: FlowGate;
 }
 
 /** Stops the remote process group on a channel of its own. */
@@ -63,8 +66,14 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
     opts.emit({ type: 'stderr', host, line });
   });
   const attach = (channel: ClientChannel): void => {
-    channel.on('data', (chunk: Buffer) => out.push(chunk));
-    channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    channel.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      opts.flow?.throttle(channel);
+    });
+    channel.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      opts.flow?.throttle(channel);
+    });
     channel.on('exit', (code: number | null, signal?: string) => {
       exitCode = code;
       exitSignal = signal ?? null;

@@ -1,11 +1,16 @@
-import type { Writable } from 'node:stream';
 import type { HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 
+/** What a renderer writes to: a stream's write() (false when its buffer is full) and whether it is a TTY. */
+export interface OutStream {
+  write(chunk: string | Uint8Array): boolean;
+  isTTY?: boolean;
+}
+
 /** Where a renderer writes; injectable so tests can capture output. */
 export interface RenderStreams {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+  stdout: OutStream;
+  stderr: OutStream;
 }
 
 /** Turns a run's events into output of one form (streamed lines, gathered blocks, NDJSON, files). */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,6 +82,22 @@ describe('exec output', () => {
     }
     expect(bad).toBe(0);
     expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(labHosts().map((h) => [h, perHost])));
+  });
+
+  it('a stalled reader holds the hosts back instead of filling memory', async () => {
+    // 5 hosts x 20 MB into a pipe nobody reads for a while: without back-pressure isuops would
+    // buffer it all (about 380 MB resident here); with it, the ssh window stops the hosts.
+    const child = spawn('node', [ISUOPS_BIN, 'exec', ...labArgs(), '-q', `yes "$(hostname)-$(printf '%0100d' 0)" | head -n 200000`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    await new Promise((r) => setTimeout(r, 4000));
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024;
+    let count = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) count++;
+    });
+    const r = { exitCode: await new Promise<number | null>((resolve) => child.on('close', resolve)) };
+    expect(r.exitCode).toBe(0);
+    expect(count).toBe(1_000_000);
+    expect(rss).toBeLessThan(200);
   });
 
   it('-b folds hosts with identical output', async () => {
