@@ -1,14 +1,15 @@
+import { killRemote } from './kill-remote.js';
 import { randomBytes } from 'node:crypto';
-import { debuglog } from 'node:util';
 import type { ClientChannel } from 'ssh2';
 import type { HostSession } from '../ssh/session.js';
 import type { Emit } from './events.js';
 import type { FlowGate } from './flow.js';
 import { LineSplitter } from './line-splitter.js';
-import { buildKillCommand, buildWrappedCommand, parseMarker } from './remote-command.js';
+import { buildWrappedCommand, parseMarker } from './remote-command.js';
 import { makeResult, type HostResult } from './result.js';
 
-const debug = debuglog('isuops');
+// bash's report of a job that died of TERM or KILL: `Terminated`, `bash: line 1:  42 Killed  sleep 9`.
+const JOB_REPORT = /^(?:.*: line \d+: +\d+ )?(?:Terminated|Killed)(?: .*)?$/;
 
 export interface ExecOptions {
   command: string;
@@ -23,18 +24,6 @@ export interface ExecOptions {
   emit: Emit;
   /** Pauses the channel while the output cannot keep up. */
   flow?: FlowGate;
-}
-
-/** Stops the remote process group on a channel of its own. */
-async function killRemote(session: HostSession, pgid: number, sudo: boolean): Promise<void> {
-  try {
-    const channel = await session.exec(buildKillCommand(pgid, { sudo }));
-    channel.resume();
-    channel.stderr.resume();
-    await new Promise((resolve) => channel.once('close', resolve));
-  } catch (err) {
-    debug('%s: kill of %d failed: %s', session.host.name, pgid, (err as Error).message);
-  }
 }
 
 /**
@@ -63,6 +52,8 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
         return;
       }
     }
+    // After isuops stopped the command, the remote shell's job report is noise, not output.
+    if (stopReason && JOB_REPORT.test(line.toString('latin1'))) return;
     opts.emit({ type: 'stderr', host, line });
   });
   const attach = (channel: ClientChannel): void => {

@@ -23,7 +23,7 @@ export class HostSession {
    * any of its events: a fast command's output, exit status and close can arrive in the same
    * packet batch as the open confirmation, before a promise continuation would run.
    */
-  async exec(command: string, attach: (channel: ClientChannel) => void = () => {}): Promise<ClientChannel> {
+  async exec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
     const release = await this.channels.acquire();
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {

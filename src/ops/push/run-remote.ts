@@ -14,19 +14,22 @@ export interface RemoteRun {
  */
 export async function runRemote(session: HostSession, argv: readonly string[], opts: { sudo?: boolean; stdin?: Buffer } = {}): Promise<RemoteRun> {
   const words = opts.sudo ? ['sudo', '-n', '--', ...argv] : [...argv];
-  const channel = await session.exec(quote(words));
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  channel.on('data', (c: Buffer) => out.push(c));
-  channel.stderr.on('data', (c: Buffer) => err.push(c));
-  return new Promise((resolve) => {
-    let code: number | null = null;
-    channel.on('exit', (c: number | null) => {
+  let code: number | null = null;
+  let closed!: Promise<void>;
+  // Listeners go on synchronously: a quick command's exit and close can come with the open.
+  const channel = await session.exec(quote(words), (ch) => {
+    ch.on('data', (c: Buffer) => out.push(c));
+    ch.stderr.on('data', (c: Buffer) => err.push(c));
+    ch.on('exit', (c: number | null) => {
       code = c;
     });
-    channel.on('close', () => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
-    channel.end(opts.stdin ?? undefined);
+    closed = new Promise((resolve) => ch.once('close', () => resolve()));
   });
+  channel.end(opts.stdin ?? undefined);
+  await closed;
+  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
 }
 
 /** The first line of a helper's stderr, for error messages. */

@@ -76,8 +76,7 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
       );
     }
     for (const command of buildSudoCommands(ops)) {
-      const channel = await session.exec(command);
-      const run = await collect(channel);
+      const run = await runCollected(session, command);
       if (run.code !== 0) {
         const why = firstLine(run.stderr) || `exit code ${run.code}`;
         throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : why.replace(/^isuops: /, ''));
@@ -89,16 +88,20 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
   return sent;
 }
 
-function collect(channel: import('ssh2').ClientChannel): Promise<{ code: number | null; stderr: Buffer }> {
+/** Runs `command`, keeping its exit code and stderr; listeners are on before any event can come. */
+async function runCollected(session: HostSession, command: string): Promise<{ code: number | null; stderr: Buffer }> {
   const err: Buffer[] = [];
-  channel.resume();
-  channel.stderr.on('data', (c: Buffer) => err.push(c));
-  return new Promise((resolve) => {
-    let code: number | null = null;
+  let code: number | null = null;
+  let closed!: Promise<void>;
+  await session.exec(command, (channel) => {
+    channel.resume();
+    channel.stderr.on('data', (c: Buffer) => err.push(c));
     channel.on('exit', (c: number | null) => {
       code = c;
     });
-    channel.on('close', () => resolve({ code, stderr: Buffer.concat(err) }));
+    closed = new Promise((resolve) => channel.once('close', () => resolve()));
     channel.end();
   });
+  await closed;
+  return { code, stderr: Buffer.concat(err) };
 }

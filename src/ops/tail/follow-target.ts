@@ -1,10 +1,11 @@
+import { killRemote } from '../kill-remote.js';
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import type { ClientChannel } from 'ssh2';
 import type { HostSession } from '../../ssh/session.js';
 import type { Emit } from '../events.js';
 import { LineSplitter } from '../line-splitter.js';
-import { buildKillCommand, buildWrappedCommand, parseMarker } from '../remote-command.js';
+import { buildWrappedCommand, parseMarker } from '../remote-command.js';
 import type { TailLineEvent } from './events.js';
 import { buildFileCommand, parseFileMarker, parseTailNotice, type FilePosition } from './file-command.js';
 import { buildJournalCommand } from './journal-command.js';
@@ -48,18 +49,6 @@ export function makeTargetState(target: TailTarget): TargetState {
   return { target, started: false };
 }
 
-/** Stops the remote process group on a channel of its own (the stdin watcher is the other way). */
-async function killRemote(session: HostSession, pgid: number, sudo: boolean): Promise<void> {
-  try {
-    const channel = await session.exec(buildKillCommand(pgid, { sudo }));
-    channel.resume();
-    channel.stderr.resume();
-    await new Promise((resolve) => channel.once('close', resolve));
-  } catch (err) {
-    debug('%s: kill of %d failed: %s', session.host.name, pgid, (err as Error).message);
-  }
-}
-
 function buildFollower(state: TargetState, opts: FollowOptions, marker: string): string {
   const { target } = state;
   if (target.kind === 'file') {
@@ -79,17 +68,6 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   const host = session.host.name;
   const label = state.target.label;
   const marker = `@isuops:${randomBytes(6).toString('hex')}:`;
-  let channel: ClientChannel;
-  try {
-    channel = await session.exec(buildWrappedCommand(buildFollower(state, opts, marker), { sudo: opts.sudo, stdin: false, marker: `${marker}pgid:` }));
-  } catch (err) {
-    debug('%s: %s: could not open a channel: %s', host, label, (err as Error).message);
-    opts.onDrop?.();
-    return { kind: 'dropped' };
-  }
-  const resuming = state.started;
-  state.started = true;
-
   const emitLine = (line: Buffer, time?: number): void => {
     if (opts.filter && !opts.filter(line)) return;
     const event: TailLineEvent = { type: 'stdout', host, target: label, line, time };
@@ -164,11 +142,34 @@ export async function followTarget(session: HostSession, state: TargetState, opt
     opts.emit(event);
   });
 
-  channel.on('data', (chunk: Buffer) => {
-    onStdout(chunk);
-    updatePosition();
-  });
-  channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  let exitCode: number | null = null;
+  let exitSignal: string | null = null;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  // Listeners go on synchronously in the open callback: a follower that exits at once (no
+  // journalctl) can deliver its output, exit and close together with the open confirmation.
+  let channel: ClientChannel;
+  try {
+    channel = await session.exec(buildWrappedCommand(buildFollower(state, opts, marker), { sudo: opts.sudo, stdin: false, marker: pgidMarker }), (ch) => {
+      ch.on('data', (chunk: Buffer) => {
+        onStdout(chunk);
+        updatePosition();
+      });
+      ch.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      ch.on('exit', (c: number | null, sig?: string) => {
+        exitCode = c;
+        exitSignal = sig ?? null;
+        ch.end();
+      });
+      ch.once('close', () => resolveClosed());
+    });
+  } catch (error) {
+    debug('%s: %s: could not open a channel: %s', host, label, (error as Error).message);
+    opts.onDrop?.();
+    return { kind: 'dropped' };
+  }
+  const resuming = state.started;
+  state.started = true;
 
   const onAbort = (): void => {
     if (stopping) return;
@@ -181,22 +182,16 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   if (opts.signal.aborted) onAbort();
 
   const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
-    let code: number | null = null;
-    let signal: string | null = null;
     let grace: NodeJS.Timeout | undefined;
-    channel.on('exit', (c: number | null, s?: string) => {
-      code = c;
-      signal = s ?? null;
-      channel.end();
-    });
-    channel.on('close', () => {
+    const done = (): void => {
       clearTimeout(grace);
-      resolve({ code, signal });
-    });
+      resolve({ code: exitCode, signal: exitSignal });
+    };
+    void closed.then(done);
     opts.signal.addEventListener('abort', () => {
-      grace = setTimeout(() => resolve({ code, signal }), STOP_GRACE_MS);
+      grace = setTimeout(done, STOP_GRACE_MS);
     }, { once: true });
-    if (opts.signal.aborted) grace = setTimeout(() => resolve({ code, signal }), STOP_GRACE_MS);
+    if (opts.signal.aborted) grace = setTimeout(done, STOP_GRACE_MS);
   });
   opts.signal.removeEventListener('abort', onAbort);
   err.flush();
