@@ -11,6 +11,8 @@ command -v pdsh >/dev/null 2>&1 || need+=(pdsh)
 command -v sudo >/dev/null 2>&1 || need+=(sudo)
 command -v ps >/dev/null 2>&1 || need+=(procps)
 command -v unshare >/dev/null 2>&1 && command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+# tail's journal targets are tested against a standalone systemd-journald inside a lab host
+{ [ -x /lib/systemd/systemd-journald ] && command -v journalctl >/dev/null 2>&1; } || need+=(systemd)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
