@@ -2,7 +2,7 @@ import type { HostSession } from '../../ssh/session.js';
 import { DIFF_MAX_BYTES, largeFileNote, makeFileDiff, readLocal } from './diff.js';
 import type { SourcePlan } from './plan.js';
 import { runRemote } from './run-remote.js';
-import type { Sftp } from './sftp-async.js';
+import type { Sftp } from '../sftp/sftp-async.js';
 
 async function readRemote(session: HostSession, sftp: Sftp, p: string, sudo: boolean): Promise<Buffer> {
   try {

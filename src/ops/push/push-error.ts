@@ -1,4 +1,4 @@
-import { SFTP_NO_SUCH_FILE, SFTP_PERMISSION_DENIED, sftpCode } from './sftp-async.js';
+import { SFTP_NO_SUCH_FILE, SFTP_PERMISSION_DENIED, sftpCode } from '../sftp/sftp-async.js';
 
 /** A failure on one host while pushing; its message is the host's one-line error. */
 export class PushError extends Error {}

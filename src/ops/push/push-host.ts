@@ -13,7 +13,7 @@ import { planSource, type SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
 import { remoteRootFor } from './remote-target.js';
 import { findMissingParents, scanRemote } from './scan-remote.js';
-import { wrapSftp, type Sftp } from './sftp-async.js';
+import { wrapSftp, type Sftp } from '../sftp/sftp-async.js';
 import type { PushChange, PushResult, PushSource, WantedOwner } from './types.js';
 import { applyWithSftp, type SendCount } from './write-sftp.js';
 import { applyWithSudo, formatOwner } from './write-sudo.js';

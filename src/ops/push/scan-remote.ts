@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Stats } from 'ssh2';
-import { SFTP_NO_SUCH_FILE, sftpCode, type Sftp } from './sftp-async.js';
+import { SFTP_NO_SUCH_FILE, sftpCode, type Sftp } from '../sftp/sftp-async.js';
 import type { LocalEntry, RemoteEntry } from './types.js';
 
 const S_IFMT = 0o170000;

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { describeSftpError, PushError } from './push-error.js';
 import type { SourcePlan } from './plan.js';
-import type { Sftp } from './sftp-async.js';
+import type { Sftp } from '../sftp/sftp-async.js';
 import { makeTempPath } from './temp-name.js';
 
 /** Bytes and files sent by a write step. */

@@ -4,7 +4,7 @@ import type { HostSession } from '../../ssh/session.js';
 import type { SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
 import { firstLine, runRemote } from './run-remote.js';
-import type { Sftp } from './sftp-async.js';
+import type { Sftp } from '../sftp/sftp-async.js';
 import { buildSudoCommands, formatMode, type SudoOp } from './sudo-script.js';
 import type { SendCount } from './write-sftp.js';
 
