@@ -51,6 +51,20 @@ function buildProgram(setExit: (code: number) => void): Command {
     setExit(await pushCommand(paths, opts));
   });
 
+  const pull = program
+    .command('pull')
+    .description('copy files or directories from every host into DIR/<host>/<path> (rsync-style)')
+    .argument('<remote-paths...>', 'absolute paths, directories or globs (expanded on each host)')
+    .option('--to <dir>', 'local folder that gets one sub-folder per host', './pulled')
+    .option('-c, --checksum', 'compare content instead of size and mtime')
+    .option('-n, --dry-run', 'show what would come; write nothing')
+    .option('--sudo', 'read paths the login user cannot read, through sudo -n')
+    .option('--gzip', 'compress in transit (gzip -1 on the host): faster on links slower than ~100 MB/s');
+  addOutputOptions(addFleetOptions(pull)).action(async (paths: string[], opts) => {
+    const { pullCommand } = await import('./commands/pull.js');
+    setExit(await pullCommand(paths, opts));
+  });
+
   const tail = program
     .command('tail')
     .description('follow logs on every host: nginx, nginx-error, mysql-slow, /abs/path, or a systemd unit')
@@ -81,9 +95,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('[n]', 'how many hosts', parsePositiveInt('N', 250), 5)
     .option('--dir <dir>', 'lab directory (default $ISUOPS_LAB_DIR, else ~/.isuops/lab)')
     .option('--base <127.0.X>', 'address base for the hosts (default 127.0.1; a second lab needs another)')
-    .action(async (count: number, opts: { dir?: string; base?: string }) => {
+    .option('--bastion', 'put the hosts in a network namespace reachable only through a bastion (ProxyJump bastion)')
+    .action(async (count: number, opts: { dir?: string; base?: string; bastion?: boolean }) => {
       const { labUp } = await import('./commands/lab.js');
-      setExit(await labUp({ count, dir: opts.dir, base: opts.base }));
+      setExit(await labUp({ count, dir: opts.dir, base: opts.base, bastion: opts.bastion }));
     });
   lab
     .command('down')

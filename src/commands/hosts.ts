@@ -1,19 +1,21 @@
+import { formatJumpRoute } from '../ssh/jump-route.js';
 import type { FleetOptions } from './fleet-options.js';
-import { loadFleet } from './fleet.js';
+import { prepareFleet } from './fleet.js';
 
-/** `isuops hosts`: the resolved host list, without connecting. */
+/** `isuops hosts`: the resolved host list with each host's whole jump chain, without connecting. */
 export async function hostsCommand(opts: FleetOptions & { json?: boolean }): Promise<number> {
-  const hosts = await loadFleet(opts);
-  const jumpText = (jumps: { user?: string; host: string; port?: number }[]): string =>
-    jumps.length === 0 ? '-' : jumps.map((j) => `${j.user ? `${j.user}@` : ''}${j.host}${j.port ? `:${j.port}` : ''}`).join(',');
-  if (opts.json) {
-    for (const h of hosts) {
-      process.stdout.write(`${JSON.stringify({ name: h.name, user: h.user, hostname: h.hostname, port: h.port, jump: h.proxyJump.length ? jumpText(h.proxyJump) : null })}\n`);
+  const fleet = await prepareFleet(opts);
+  try {
+    const rows = fleet.hosts.map((h) => ({ name: h.name, user: h.user, hostname: h.hostname, port: h.port, jump: h.proxyCommand ? `ProxyCommand ${h.proxyCommand}` : formatJumpRoute(fleet.route(h)) }));
+    if (opts.json) {
+      for (const r of rows) process.stdout.write(`${JSON.stringify({ ...r, jump: r.jump === '-' ? null : r.jump })}\n`);
+      return 0;
     }
+    const table = [['NAME', 'USER', 'HOSTNAME', 'PORT', 'JUMP'], ...rows.map((r) => [r.name, r.user, r.hostname, String(r.port), r.jump])];
+    const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+    for (const row of table) process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}\n`);
     return 0;
+  } finally {
+    fleet.close();
   }
-  const rows = [['NAME', 'USER', 'HOSTNAME', 'PORT', 'JUMP'], ...hosts.map((h) => [h.name, h.user, h.hostname, String(h.port), jumpText(h.proxyJump)])];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}\n`);
-  return 0;
 }

@@ -11,13 +11,15 @@ export interface LabCommandOptions {
   dir?: string;
   /** Address base `127.0.X` (lab up only). */
   base?: string;
+  /** lab up --bastion: the fleet behind a bastion (undefined: as the running lab is). */
+  bastion?: boolean;
 }
 
 /** `isuops lab up [N]`: starts (or completes) a lab of N hosts; prints what it did and how to use it. */
 export async function labUp(opts: LabCommandOptions & { count: number }): Promise<number> {
   const dir = opts.dir ?? labDefaultDir();
   try {
-    const r = await bringLabUp({ dir, count: opts.count, base: opts.base });
+    const r = await bringLabUp({ dir, count: opts.count, base: opts.base, bastion: opts.bastion });
     const n = r.state.hosts.length;
     const did = [
       r.started.length ? `started ${formatNameList(r.started)}` : '',
@@ -32,6 +34,7 @@ export async function labUp(opts: LabCommandOptions & { count: number }): Promis
     console.log(`  ssh config: ${lp.sshConfig}`);
     console.log(`try: isuops exec -F ${lp.sshConfig} -f ${lp.hostsTxt} hostname`);
     console.log(`     ssh -F ${lp.sshConfig} ${r.state.hosts[0]?.name ?? 'isu01'}`);
+    if (r.state.bastion) console.log(`  bastion: ${r.state.bastion.address}:${r.state.bastion.port} (the hosts are reachable through it only: ProxyJump bastion)`);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) throw err;

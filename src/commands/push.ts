@@ -5,10 +5,10 @@ import { parseChown } from '../ops/push/owner.js';
 import { pushToHost } from '../ops/push/push-host.js';
 import { scanSources } from '../ops/push/scan-local.js';
 import { foldDiffs, formatPushSummary } from '../ops/push/summary.js';
-import { foldHostNames } from '../render/hostlist.js';
+import { formatBlockHeader } from '../render/gather.js';
 import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions, OutputOptions } from './fleet-options.js';
-import { loadFleet } from './fleet.js';
+import { prepareFleet } from './fleet.js';
 import { watchInterrupt } from './interrupt.js';
 import { createOutput } from './output.js';
 
@@ -30,7 +30,8 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   const chmod: ChmodFn | undefined = opts.chmod !== undefined ? parseChmod(opts.chmod) : undefined;
   const chown = opts.chown !== undefined ? parseChown(opts.chown) : undefined;
   const { sources, skipped } = await scanSources(paths, process.cwd());
-  const hosts = await loadFleet(opts);
+  const fleet = await prepareFleet(opts);
+  const hosts = fleet.hosts;
   for (const p of skipped) process.stderr.write(`isuops: skipping ${p}: not a regular file, directory or symlink\n`);
   const output = createOutput(opts, hosts.map((h) => h.name));
   const interrupt = watchInterrupt();
@@ -43,7 +44,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   try {
     const results = await runOnHosts(
       hosts,
-      { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout },
+      { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout, connect: fleet.connect },
       (session) =>
         pushToHost(session, {
           sources,
@@ -66,6 +67,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
     return exitCodeFor(results, interrupt.interrupted());
   } finally {
     interrupt.dispose();
+    fleet.close();
   }
 }
 
@@ -79,8 +81,6 @@ function writeDiffs(results: Parameters<typeof foldDiffs>[0], opts: PushCommandO
       for (const host of block.hosts) for (const line of block.text.replace(/\n$/, '').split('\n')) emit({ type: 'stdout', host, line: Buffer.from(line) });
       continue;
     }
-    const title = `${foldHostNames(block.hosts)} (${block.hosts.length})`;
-    const rule = '-'.repeat(Math.max(15, Math.min(title.length, 78)));
-    process.stdout.write(`${rule}\n${title}\n${rule}\n${block.text}`);
+    process.stdout.write(`${formatBlockHeader(block.hosts)}${block.text}`);
   }
 }

@@ -4,6 +4,12 @@ import { makeHostPainter } from './colors.js';
 import { foldHostNames } from './hostlist.js';
 import type { Renderer, RenderStreams } from './types.js';
 
+/** The block header of clush -b: a 15-dash rule, the folded host list and its count. */
+export function formatBlockHeader(hosts: readonly string[], style: (text: string) => string = (t) => t): string {
+  const rule = '-'.repeat(15);
+  return `${rule}\n${style(`${foldHostNames(hosts)} (${hosts.length})`)}\n${rule}\n`;
+}
+
 /**
  * -b: holds each host's stdout until the end, then prints one block per distinct output,
  * headed by the folded list of hosts that produced it (like `clush -b` / `dshbak -c`).
@@ -38,10 +44,7 @@ export function createGatherRenderer(streams: RenderStreams, opts: { hosts: read
         else blocks.set(key, { hosts: [host], text });
       }
       for (const { hosts, text } of blocks.values()) {
-        // The block header of clush -b: a 15-dash rule, the folded host list and its count.
-        const title = `${foldHostNames(hosts)} (${hosts.length})`;
-        const rule = '-'.repeat(15);
-        streams.stdout.write(`${rule}\n${painter.chalk.bold(title)}\n${rule}\n`);
+        streams.stdout.write(formatBlockHeader(hosts, painter.chalk.bold));
         streams.stdout.write(text);
       }
     },
