@@ -1,0 +1,79 @@
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
+import { quote } from 'shell-quote';
+import type { ClientChannel } from 'ssh2';
+import type { HostSession } from '../../ssh/session.js';
+import type { Sftp } from '../sftp/sftp-async.js';
+import { describeReaderError, describeSftpReadError } from './pull-error.js';
+
+/** How one file is read on the host. */
+export interface ReadMode {
+  sudo: boolean;
+  gzip: boolean;
+}
+
+/** The remote reader of one file: `cat` or `gzip -1 -c` (fast level: it must outrun the link), maybe via sudo -n. */
+export function buildReadCommand(p: string, mode: ReadMode): string {
+  const reader = mode.gzip ? ['gzip', '-1', '-c', '--', p] : ['cat', '--', p];
+  return quote(mode.sudo ? ['sudo', '-n', '--', ...reader] : reader);
+}
+
+// sshd frees a closed session a moment after ssh2 reports it closed: a quick reopen can be refused.
+async function openChannel(session: HostSession, command: string, attach: (ch: ClientChannel) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await session.exec(command, attach);
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/Channel open failure/.test((err as Error).message)) throw err;
+      await sleep(25 * attempt);
+    }
+  }
+}
+
+/**
+ * Streams one remote file into `temp` through an exec channel (gunzipped on the way with
+ * --gzip); back-pressure reaches the host through the channel window, so nothing is held whole.
+ * Resolves to the bytes written; rejects with the host's message, or on abort.
+ */
+export async function fetchWithExec(session: HostSession, p: string, temp: string, mode: ReadMode, signal: AbortSignal): Promise<number> {
+  const stderr: Buffer[] = [];
+  let code: number | null = null;
+  let piped!: Promise<unknown>;
+  let closed!: Promise<void>;
+  const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+  await openChannel(session, buildReadCommand(p, mode), (ch) => {
+    ch.stderr.on('data', (c: Buffer) => stderr.length < 16 && stderr.push(c));
+    ch.on('exit', (c: number | null) => {
+      code = c;
+    });
+    closed = new Promise((resolve) => ch.once('close', () => resolve()));
+    piped = (mode.gzip ? pipeline(ch, createGunzip(), out, { signal }) : pipeline(ch, out, { signal })).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    ch.end();
+  }).catch((err) => {
+    out.destroy();
+    throw err;
+  });
+  const failure = await piped;
+  if (signal.aborted) throw signal.reason;
+  await closed;
+  if (code !== 0) throw describeReaderError(Buffer.concat(stderr).toString('utf8'), p, code);
+  if (failure) throw failure;
+  return out.bytesWritten;
+}
+
+/** Reads one (small) file over the host's SFTP session into `temp`; resolves to its size. */
+export async function fetchWithSftp(sftp: Sftp, p: string, temp: string): Promise<number> {
+  try {
+    await sftp.fastGet(p, temp, 0o600);
+  } catch (err) {
+    throw describeSftpReadError(err, p);
+  }
+  return (await stat(temp)).size;
+}
