@@ -120,6 +120,43 @@ describe('exec through the bastion', () => {
   });
 });
 
+describe('push and tail through the bastion', () => {
+  it('push writes on every host over one bastion connection', async () => {
+    const local = fs.mkdtempSync('/tmp/isuops-bastion-push-');
+    const file = path.join(local, 'via-bastion.txt');
+    fs.writeFileSync(file, `pushed through the bastion ${Date.now()}\n`);
+    const before = countBastionLogins();
+    const r = await runIsuops(['push', '-F', cfg, '-f', hostsTxt, '--dest', '/home/isucon/', file]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(names.map((n) => `${n}: >f+++++++++ /home/isucon/via-bastion.txt`));
+    expect(countBastionLogins() - before).toBe(1);
+    for (const name of names) {
+      const seen = await lab.labExecOnHost(DIR, name, 'cat /home/isucon/via-bastion.txt');
+      expect(seen.stdout).toBe(fs.readFileSync(file, 'utf8'));
+    }
+  });
+
+  it('tail follows every host through the bastion and stops on Ctrl-C', async () => {
+    for (const name of names) await lab.labExecOnHost(DIR, name, `echo "history of $(hostname)" > /tmp/bastion-tail.log`);
+    const child = execa('node', [path.join(REPO, 'bin/isuops'), 'tail', '-F', cfg, '-f', hostsTxt, '-n', '1', '/tmp/bastion-tail.log'], { reject: false });
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.split('\n').filter(Boolean).length === names.length) resolve();
+      });
+    });
+    expect(seen.split('\n').filter(Boolean).sort()).toEqual(names.map((n) => `${n}: history of ${n}`));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    for (const name of names) {
+      const left = await lab.labExecOnHost(DIR, name, "ps -eo args | grep -F 'bastion-tail.log' | grep -v grep || true");
+      expect(left.stdout).toBe('');
+    }
+  });
+});
+
 describe('a broken bastion: every host says so, exit 255, nothing hangs', () => {
   it('down', async () => {
     await lab.labStopHost(DIR, 'bastion');
