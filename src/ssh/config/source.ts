@@ -77,8 +77,8 @@ export async function parseConfigText(
   }
   for (const line of flattenLines(parsed)) {
     const where = `${file}: ${line.param}`;
-    let args = lineArgs(line);
     let key = line.param.toLowerCase();
+    let args = lineArgs(line);
     if (key === 'host' && args[0] === MATCH_MARK) {
       key = 'match';
       args = args.slice(1);
@@ -107,11 +107,22 @@ function flattenLines(lines: Iterable<Line>): DirectiveLine[] {
   return out;
 }
 
-/** Normalises the parser's value (string, or tokens with quote flags) to ssh-style argv. */
-export function lineArgs(line: Pick<DirectiveLine, 'value' | 'quoted'>): string[] {
+/**
+ * Normalises the parser's value (string, or tokens with quote flags) to ssh-style argv.
+ * ProxyCommand is the exception: ssh takes the rest of the line as written, quotes included.
+ */
+export function lineArgs(line: Pick<DirectiveLine, 'value' | 'quoted' | 'param'>): string[] {
   const value = line.value;
+  if (line.param.toLowerCase() === 'proxycommand') return [lineText(line)];
   if (typeof value === 'string') return line.quoted === true ? [value] : value.split(/\s+/).filter((a) => a !== '');
   return value.map((t) => t.val);
+}
+
+/** The value as written: tokens joined by their own separators, double quotes put back. */
+function lineText(line: Pick<DirectiveLine, 'value' | 'quoted'>): string {
+  const value = line.value;
+  if (typeof value === 'string') return line.quoted === true ? `"${value}"` : value;
+  return value.map((t, i) => `${i === 0 ? '' : t.separator}${t.quoted ? `"${t.val}"` : t.val}`).join('');
 }
 
 function parseMatchCriteria(args: string[], where: string): MatchCriterion[] {

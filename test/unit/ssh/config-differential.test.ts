@@ -75,6 +75,7 @@ const CASES: Case[] = [
   { fixture: 'proxy.conf', host: 'via2', target: { user: 'ru' } },
   { fixture: 'proxy.conf', host: 'direct' },
   { fixture: 'proxy.conf', host: 'cmd-first' },
+  { fixture: 'proxy.conf', host: 'cmd-quoted', probe: false },
   { fixture: 'proxy.conf', host: 'anything' },
   { fixture: 'proxy.conf', host: 'via1', o: { jump: 'ssh://me@cli-jump:2200' }, probe: false },
   { fixture: 'proxy.conf', host: 'via1', o: { options: ['ProxyJump=none'] } },
