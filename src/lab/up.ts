@@ -95,11 +95,23 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   const hosts: (LabHost | undefined)[] = new Array(total);
   const limit = pLimit(opts.parallel ?? 16);
 
+  // Old hosts that cannot be kept (renamed when the lab grows past 99, moved, or broken) go first,
+  // all of them, before any new keeper starts: a namespace id freed now may be reused by a new one.
+  const keep = new Map<string, LabHost>();
+  const replaced: LabHost[] = [];
+  for (const prev of old?.hosts ?? []) {
+    const index = Number(/(\d+)$/.exec(prev.name)?.[1]);
+    const fits = index >= 1 && index <= total && makeHostName(index, total) === prev.name && makeHostAddress(base, index) === prev.address;
+    if (fits && isHostKeeper(prev)) keep.set(prev.name, prev);
+    else replaced.push(prev);
+  }
+  if (replaced.length > 0) await killNamespaces(new Set(replaced.map((h) => h.ns)));
+
   const bringHost = async (index: number): Promise<void> => {
     const name = makeHostName(index, total);
     const address = makeHostAddress(base, index);
-    const prev = old?.hosts[index - 1];
-    if (prev && prev.name === name && prev.address === address && isHostKeeper(prev)) {
+    const prev = keep.get(name);
+    if (prev) {
       if (isHostSshd(dir, name, prev.pid)) {
         hosts[index - 1] = prev;
         if (readProcessState(prev.pid) === 'T') {
@@ -117,7 +129,6 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
       report.restarted.push(name);
       return;
     }
-    if (prev) await killNamespaces(new Set([prev.ns]));
     const port = nsPath || (await isPortFree(address, 22)) ? 22 : 2222;
     if (port !== 22 && !(await isPortFree(address, port))) {
       throw new Error(`lab host ${name}: ports 22 and 2222 on ${address} are both taken`);
