@@ -7,7 +7,7 @@ import type { RemoteItem } from './types.js';
  * just text); relative ones start at the login directory. Every match is walked by GNU find
  * (-H: a symlink given or matched is followed, those inside directories are skipped), one
  * NUL-ended record per file or directory: `TYPE SIZE MTIME MODE PATH`. A pattern that matches
- * nothing prints `M 0 0 0 PATTERN`. find's own complaints (unreadable directories) go to stderr.
+ * nothing prints `M 0 0 0 PATTERN` (`P ...` when its directory cannot be searched). find's own complaints (unreadable directories) go to stderr.
  */
 const SCAN = [
   'IFS=',
@@ -18,7 +18,8 @@ const SCAN = [
   '  for f in $p; do',
   '    if [ -e "$f" ]; then n=1; find -H "$f" \\( -type f -o -type d \\) -printf "%y %s %T@ %m %p\\0" || r=1; fi',
   '  done',
-  '  [ $n = 1 ] || printf "M 0 0 0 %s\\0" "$p"',
+  // Nothing there: say so, or that the directory cannot be searched (a root-only log dir).
+  '  if [ $n = 0 ]; then d=${p%/*}; if [ -d "${d:-/}" ] && ! [ -x "${d:-/}" ]; then t=P; else t=M; fi; printf "%s 0 0 0 %s\\0" $t "$p"; fi',
   'done',
   'exit $r',
 ].join('\n');
@@ -32,21 +33,25 @@ export function buildScanArgv(patterns: readonly string[]): string[] {
 export interface ScanResult {
   items: RemoteItem[];
   missing: string[];
+  /** Patterns whose directory the scanning user cannot search. */
+  denied: string[];
 }
 
 /** Parses the scan's NUL-ended records. */
 export function parseScanOutput(out: Buffer): ScanResult {
   const items = new Map<string, RemoteItem>();
   const missing: string[] = [];
+  const denied: string[] = [];
   for (const record of out.toString('utf8').split('\0')) {
-    const m = /^([fdM]) (\d+) (\d+)(?:\.\d*)? ([0-7]+) (.+)$/s.exec(record);
+    const m = /^([fdMP]) (\d+) (\d+)(?:\.\d*)? ([0-7]+) (.+)$/s.exec(record);
     if (!m) continue;
     const [, type, size, mtime, mode, raw] = m;
     const p = path.posix.normalize(raw);
     if (type === 'M') missing.push(p);
+    else if (type === 'P') denied.push(p);
     else if (!items.has(p)) items.set(p, { path: p, type: type === 'd' ? 'dir' : 'file', size: Number(size), mtime: Number(mtime), mode: parseInt(mode, 8) });
   }
-  return { items: [...items.values()], missing };
+  return { items: [...items.values()], missing, denied };
 }
 
 /** One host message per line of the scan's stderr: `permission denied: /path (try --sudo)`. */
