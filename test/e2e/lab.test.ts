@@ -138,6 +138,25 @@ describe('a second lab, up and down through the CLI', () => {
   });
 });
 
+describe('a lab that grows past 99 hosts (names get a third digit)', () => {
+  const dir = fs.mkdtempSync('/tmp/isuops-lab3-');
+  afterAll(async () => {
+    await runIsuops(['lab', 'down', '--dir', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('replaces isu01.. by isu001.. and every host answers', async () => {
+    expect((await runIsuops(['lab', 'up', '3', '--dir', dir, '--base', '127.0.13'])).exitCode).toBe(0);
+    const grow = await runIsuops(['lab', 'up', '101', '--dir', dir]);
+    expect(grow.exitCode, grow.stderr).toBe(0);
+    const status = await runIsuops(['lab', 'status', '--dir', dir]);
+    expect(status.stdout).toContain('lab: 101/101 up');
+    const r = await runIsuops(['exec', '-q', '-p', '101', '-F', path.join(dir, 'ssh_config'), '-f', path.join(dir, 'hosts.txt'), 'hostname']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(Array.from({ length: 101 }, (_, i) => `isu${String(i + 1).padStart(3, '0')}: isu${String(i + 1).padStart(3, '0')}`));
+  });
+});
+
 describe('a lab host whose port 22 is taken', () => {
   const dir = fs.mkdtempSync('/tmp/isuops-lab3-');
   const server = net.createServer((s) => s.destroy());
