@@ -46,7 +46,8 @@ export function parseScanOutput(out: Buffer): ScanResult {
     const m = /^([fdMP]) (\d+) (\d+)(?:\.\d*)? ([0-7]+) (.+)$/s.exec(record);
     if (!m) continue;
     const [, type, size, mtime, mode, raw] = m;
-    const p = path.posix.normalize(raw);
+    // `dir/` given with a slash comes back as `dir/`: one spelling per path.
+    const p = path.posix.normalize(raw).replace(/(.)\/+$/, '$1');
     if (type === 'M') missing.push(p);
     else if (type === 'P') denied.push(p);
     else if (!items.has(p)) items.set(p, { path: p, type: type === 'd' ? 'dir' : 'file', size: Number(size), mtime: Number(mtime), mode: parseInt(mode, 8) });
