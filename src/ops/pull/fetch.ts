@@ -44,7 +44,8 @@ export async function fetchWithExec(session: HostSession, p: string, temp: strin
   let code: number | null = null;
   let piped!: Promise<unknown>;
   let closed!: Promise<void>;
-  const out = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+  // A deep local buffer: the 16 KiB default pauses the channel (and the host) on every disk hiccup.
+  const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
   await openChannel(session, buildReadCommand(p, mode), (ch) => {
     ch.stderr.on('data', (c: Buffer) => stderr.length < 16 && stderr.push(c));
     ch.on('exit', (c: number | null) => {
