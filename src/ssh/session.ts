@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { Semaphore } from './semaphore.js';
 import type { ResolvedHost } from './types.js';
 
 // sshd's MaxSessions default: more open channels than this on one connection are refused.
 export const MAX_CHANNELS_PER_CONNECTION = 10;
+const OPEN_RETRIES = 5;
 
 /**
  * One host's connection as ops see it: channels are opened through here so that no
@@ -24,6 +26,19 @@ export class HostSession {
    * packet batch as the open confirmation, before a promise continuation would run.
    */
   async exec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.openExec(command, attach);
+      } catch (err) {
+        // sshd frees a closed session a moment after ssh2 reports it closed: a quick reopen
+        // can be refused although fewer than MaxSessions are open. It is worth a few retries.
+        if (attempt >= OPEN_RETRIES || !/Channel open failure/.test((err as Error).message)) throw err;
+        await sleep(25 * attempt);
+      }
+    }
+  }
+
+  private async openExec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
     const release = await this.channels.acquire();
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {

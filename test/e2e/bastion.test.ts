@@ -125,6 +125,7 @@ describe('push and tail through the bastion', () => {
     const local = fs.mkdtempSync('/tmp/isuops-bastion-push-');
     const file = path.join(local, 'via-bastion.txt');
     fs.writeFileSync(file, `pushed through the bastion ${Date.now()}\n`);
+    for (const name of names) await lab.labExecOnHost(DIR, name, 'rm -f /home/isucon/via-bastion.txt');
     const before = countBastionLogins();
     const r = await runIsuops(['push', '-F', cfg, '-f', hostsTxt, '--dest', '/home/isucon/', file]);
     expect(r.exitCode).toBe(0);

@@ -1,10 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { quote } from 'shell-quote';
-import type { ClientChannel } from 'ssh2';
 import type { HostSession } from '../../ssh/session.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { describeReaderError, describeSftpReadError } from './pull-error.js';
@@ -21,19 +19,6 @@ export function buildReadCommand(p: string, mode: ReadMode): string {
   return quote(mode.sudo ? ['sudo', '-n', '--', ...reader] : reader);
 }
 
-// sshd frees a closed session a moment after ssh2 reports it closed: a quick reopen can be refused.
-async function openChannel(session: HostSession, command: string, attach: (ch: ClientChannel) => void): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await session.exec(command, attach);
-      return;
-    } catch (err) {
-      if (attempt >= 5 || !/Channel open failure/.test((err as Error).message)) throw err;
-      await sleep(25 * attempt);
-    }
-  }
-}
-
 /**
  * Streams one remote file into `temp` through an exec channel (gunzipped on the way with
  * --gzip); back-pressure reaches the host through the channel window, so nothing is held whole.
@@ -46,7 +31,7 @@ export async function fetchWithExec(session: HostSession, p: string, temp: strin
   let closed!: Promise<void>;
   // A deep local buffer: the 16 KiB default pauses the channel (and the host) on every disk hiccup.
   const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
-  await openChannel(session, buildReadCommand(p, mode), (ch) => {
+  await session.exec(buildReadCommand(p, mode), (ch) => {
     ch.stderr.on('data', (c: Buffer) => stderr.length < 16 && stderr.push(c));
     ch.on('exit', (c: number | null) => {
       code = c;
