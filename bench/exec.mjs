@@ -23,9 +23,9 @@ export function makeExecCases({ lab, repo, names, work, unavailable = {} }) {
     // -i prints "[k] time [SUCCESS] host" then the output: 2 lines a host
     pssh: { argv: ['parallel-ssh', '-h', hostsFile, '-p', String(FANOUT), '-t', '0', '-x', opts, '-i', 'hostname'], ok: (s) => s.code === 0 && s.stdoutLines === 2 * n, peer: 'pssh' },
     // pdsh's ssh module runs `ssh -2 -a -x -l USER HOST`; -l isucon since it defaults to the local user
-    pdsh: { argv: ['pdsh', '-R', 'ssh', '-l', 'isucon', '-f', String(FANOUT), '-w', names.join(','), 'hostname'], env: { ...process.env, PDSH_SSH_ARGS_APPEND: opts }, ok: byLines, peer: 'pdsh' },
+    pdsh: { argv: ['pdsh', '-R', 'ssh', '-l', 'isucon', '-f', String(FANOUT), '-w', names.join(','), 'hostname'], env: { ...process.env, PDSH_SSH_ARGS_APPEND: opts }, shownEnv: { PDSH_SSH_ARGS_APPEND: opts }, ok: byLines, peer: 'pdsh' },
     clush: { argv: ['clush', '-f', String(FANOUT), '-o', opts, '-w', names.join(','), 'hostname'], ok: byLines, peer: 'clush' },
-    ansible: { argv: ['ansible', 'all', '-i', writeInventory(work, names), '-m', 'command', '-a', 'hostname', '-f', String(FANOUT), '-o'], env: ansibleEnv(lab, work), ok: byLines, peer: 'ansible' },
+    ansible: { argv: ['ansible', 'all', '-i', writeInventory(work, names), '-m', 'command', '-a', 'hostname', '-f', String(FANOUT), '-o'], env: ansibleEnv(lab, work), shownEnv: { ANSIBLE_CONFIG: `${work}/ansible.cfg`, ANSIBLE_PIPELINING: 'True', ANSIBLE_SSH_ARGS: opts }, ok: byLines, peer: 'ansible' },
   };
   return Object.fromEntries(Object.entries(cases).filter(([, c]) => !c.peer || !unavailable[c.peer]));
 }
@@ -57,7 +57,7 @@ export async function benchExec({ lab, repo, counts, runs, work, unavailable }) 
     }
     for (const [tool, c] of Object.entries(makeExecCases({ lab, repo, names, work, unavailable }))) {
       const samples = await repeat(runs, c.argv, { env: c.env, timeoutMs: 300_000 });
-      const row = summarize(samples, c.ok, { bench: 'exec hostname', hosts: n, tool, command: c.argv });
+      const row = summarize(samples, c.ok, { bench: 'exec hostname', hosts: n, tool, command: c.argv, commandEnv: c.shownEnv });
       row.cpuMsPerHost = (row.cpuS * 1000) / n;
       rows.push(row);
       console.error(`exec ${n} hosts ${tool}: ${row.wallS.toFixed(3)} s, ${row.cpuMsPerHost.toFixed(1)} ms CPU/host, ${row.peakRssMiB.toFixed(0)} MiB${row.error ? ` (${row.error})` : ''}`);

@@ -2,16 +2,19 @@
 // every child it waited for) and peak RSS in KiB; plus the helpers every bench shares to turn
 // samples into one row.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 /**
  * `stopAfterLines`: once that many lines reached stdout, note the time (`linesDoneS`) and send
  * SIGINT to the command (as Ctrl-C would); GNU time ignores SIGINT, so it still reports.
+ * `stopOnly`: send that SIGINT only to the group's processes of this name (e.g. `ssh`), so that
+ * xargs and the shell above them reap them and their CPU is counted.
  * `timeoutMs`: SIGINT at that point, SIGKILL 5 s later (the sample then has `timedOut`).
+ * `onLines(lines, seconds)`: called as stdout lines arrive.
  */
-export function measure(argv, { env = process.env, input, stopAfterLines, timeoutMs } = {}) {
+export function measure(argv, { env = process.env, input, stopAfterLines, stopOnly, timeoutMs, onLines } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'isuops-bench-'));
   const timeFile = path.join(dir, 'time');
   // its own process group, so a stop reaches every process of the command (xargs, sh, ssh, ...)
@@ -24,11 +27,7 @@ export function measure(argv, { env = process.env, input, stopAfterLines, timeou
       detached,
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    const signal = (sig) => {
-      try {
-        process.kill(detached ? -child.pid : child.pid, sig);
-      } catch {}
-    };
+    const signal = (sig) => signalPid(detached ? -child.pid : child.pid, sig);
     let stdout = 0;
     let lines = 0;
     let stderr = '';
@@ -37,7 +36,8 @@ export function measure(argv, { env = process.env, input, stopAfterLines, timeou
     let timedOut = false;
     let killTimer;
     const stop = () => {
-      signal('SIGINT');
+      if (stopOnly && !timedOut) for (const pid of findGroupProcesses(child.pid, stopOnly)) signalPid(pid, 'SIGINT');
+      else signal('SIGINT');
       killTimer ??= setTimeout(() => signal('SIGKILL'), 5000);
     };
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), timeoutMs);
@@ -45,6 +45,7 @@ export function measure(argv, { env = process.env, input, stopAfterLines, timeou
       stdout += d.length;
       for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
       if (firstLineS === undefined && lines > 0) firstLineS = since();
+      onLines?.(lines, since());
       if (stopAfterLines !== undefined && linesDoneS === undefined && lines >= stopAfterLines) {
         linesDoneS = since();
         stop();
@@ -67,6 +68,26 @@ export function measure(argv, { env = process.env, input, stopAfterLines, timeou
       resolve({ code, wall, cpu: user + sys, rssKiB: rss, stdoutBytes: stdout, stdoutLines: lines, stderr, firstLineS, linesDoneS, timedOut });
     });
   });
+}
+
+function signalPid(pid, sig) {
+  try {
+    process.kill(pid, sig);
+  } catch {}
+}
+
+/** Pids of the processes in process group `pgid` whose command name is `comm`. */
+function findGroupProcesses(pgid, comm) {
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (name === comm && Number(fields[2]) === pgid) pids.push(Number(pid));
+    } catch {}
+  }
+  return pids;
 }
 
 export const median = (xs) => {

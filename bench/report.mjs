@@ -1,39 +1,135 @@
-// Writes the markdown table of a bench run, with isuops/peer ratios.
+// Writes BENCHMARKS.md from a bench run: machine, date, command, peers, goals, one table per
+// operation with isuops/peer ratios, failures, and how each tool was run.
 import { writeFileSync } from 'node:fs';
+import { FANOUT } from './exec.mjs';
+import { SAME_CRYPTO } from './peers.mjs';
 
 const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const ratio = (a, b) => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}x` : '');
+const okCell = (r) => `${r.ok}/${r.runs}${r.error ? ` (${r.error.replace(/\|/g, '/')})` : ''}`;
+
+function groupRows(rows, keep) {
+  const groups = new Map();
+  for (const r of rows.filter(keep)) {
+    const key = `${r.bench} on ${r.hosts} hosts`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(r);
+  }
+  return groups;
+}
+
+/** A table per operation: wall, isuops/tool wall, CPU per host, peak RSS. */
+function fleetTables(out, groups) {
+  for (const [key, rows] of groups) {
+    const mine = rows.find((r) => r.tool === 'isuops');
+    out.push(`### ${key}`, '', '| tool | wall s | isuops/tool wall | CPU ms per host | isuops/tool CPU | peak RSS MiB | runs ok |', '|---|---:|---:|---:|---:|---:|---|');
+    for (const r of rows) {
+      const other = mine && r !== mine;
+      out.push(`| ${r.tool} | ${fmt(r.wallS, 3)} | ${other ? ratio(mine.wallS, r.wallS) : ''} | ${fmt(r.cpuMsPerHost, 1)} | ${other ? ratio(mine.cpuMsPerHost, r.cpuMsPerHost) : ''} | ${fmt(r.peakRssMiB, 0)} | ${okCell(r)} |`);
+    }
+    out.push('');
+  }
+}
+
+const quote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+/** The command line of a row, as a shell would take it, with the lab's paths and host lists made generic. */
+function showCommand(r, lab) {
+  const hosts = lab.names.slice(0, r.hosts);
+  const env = Object.entries(r.commandEnv ?? {}).map(([k, v]) => `${k}=${quote(v)}`);
+  // a shell loop is shown as the script one would type
+  const argv = r.command[0] === 'sh' && r.command[1] === '-c' ? [r.command[2]] : r.command.map((a) => quote(String(a)));
+  return [...env, ...argv]
+    .join(' ')
+    .replaceAll(hosts.join(','), 'HOSTS')
+    .replaceAll(hosts.join(' '), 'HOSTS')
+    .replaceAll(lab.dir, 'LAB')
+    .replaceAll(lab.work, 'WORK')
+    .replaceAll(lab.repo, '.');
+}
 
 export function writeReport(file, results) {
+  const { rows } = results;
   const out = [];
   out.push('# Benchmarks', '');
-  out.push(`Made by \`${results.command}\` on ${results.date}.`, '');
-  out.push(`Machine: ${results.machine}. Lab: real OpenSSH sshd hosts on loopback (isuops lab), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs.`, '');
-  const startup = results.rows.filter((r) => r.bench.startsWith('isuops '));
+  out.push(`Made by \`${results.command}\` on ${results.date}, in ${fmt(results.durationS / 60, 1)} min.`, '');
+  out.push(`Machine: ${results.machine}.`, '');
+  out.push(`Lab: ${results.labHosts} real OpenSSH sshd hosts on loopback (\`isuops lab up ${results.labHosts} --dir /tmp/isuops-bench-lab --base 127.0.9\`), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs (of the runs that succeeded). The raw figures of every run are in \`bench-results/latest.json\` (not committed: \`bench-results/\` is in .gitignore; each run overwrites it).`, '');
+  if (results.note) out.push(`**Note.** ${results.note}`, '');
+  out.push('Peers: ' + Object.entries(results.peers.versions).map(([k, v]) => `${k} (${v})`).join(', ') + '.', '');
+
+  const targets = results.targets ?? [];
+  if (targets.length) {
+    out.push('## Goals from the issues', '', '| issue | goal | measured | met |', '|---|---|---|---|');
+    for (const t of targets) out.push(`| #${t.issue} | ${t.goal} | ${t.measured} | ${t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`);
+    out.push('');
+  }
+
+  const startup = rows.filter((r) => r.bench.startsWith('isuops '));
   if (startup.length) {
     out.push('## Start-up', '', '| command | wall ms | CPU ms | peak RSS MiB |', '|---|---:|---:|---:|');
     for (const r of startup) out.push(`| \`${r.bench}\` | ${fmt(r.wallS * 1000, 0)} | ${fmt(r.cpuMs, 0)} | ${fmt(r.peakRssMiB, 0)} |`);
     out.push('');
   }
-  const groups = new Map();
-  for (const r of results.rows.filter((r) => r.hosts !== undefined)) {
-    const key = `${r.bench} on ${r.hosts} hosts`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(r);
+
+  const exec = groupRows(rows, (r) => r.bench === 'exec hostname');
+  if (exec.size) {
+    out.push('## exec hostname', '');
+    out.push(`Fan-out ${FANOUT} for every tool. CPU is user+sys of the tool and every process it waited for (ssh clients included), per host; the sshd side is not counted.`, '');
+    fleetTables(out, exec);
   }
-  if (groups.size) {
-    out.push('## Fleet operations', '', '| operation | tool | wall s | isuops/tool wall | CPU ms per host | peak RSS MiB | runs ok |', '|---|---|---:|---:|---:|---:|---:|');
-    for (const [key, rows] of groups) {
-      const mine = rows.find((r) => r.tool === 'isuops');
-      for (const r of rows) {
-        const ratio = mine && r !== mine ? fmt(mine.wallS / r.wallS) : '';
-        out.push(`| ${key} | ${r.tool} | ${fmt(r.wallS, 3)} | ${ratio} | ${fmt(r.cpuMsPerHost, 1)} | ${fmt(r.peakRssMiB, 0)} | ${r.ok}/${r.runs}${r.error ? ` (${r.error})` : ''} |`);
-      }
+  const push = groupRows(rows, (r) => r.bench.startsWith('push '));
+  if (push.size) {
+    out.push('## push', '');
+    out.push('First push: the remote target is removed before every run (not timed). Unchanged re-push: the same command again right after, nothing to send.', '');
+    fleetTables(out, push);
+  }
+  const tail = rows.filter((r) => r.bench === 'tail');
+  if (tail.length) {
+    const mine = tail.find((r) => r.tool === 'isuops');
+    out.push('## tail', '');
+    out.push(`${tail[0].hosts} hosts, each appending ${(tail[0].lines / tail[0].hosts).toLocaleString('en')} lines of 200 bytes as fast as \`cat >>\` writes them; lines/s is all lines over the time from the first write to the last line on the tool's stdout. CPU is the whole run of the tool (connect, follow, stop) over the lines delivered.`, '');
+    out.push('| tool | lines/s | isuops/tool lines/s | CPU ms per 100,000 lines | isuops/tool CPU | peak RSS MiB | runs exact |', '|---|---:|---:|---:|---:|---:|---|');
+    for (const r of tail) {
+      const other = mine && r !== mine;
+      out.push(`| ${r.tool} | ${fmt(r.linesPerS, 0)} | ${other ? ratio(mine.linesPerS, r.linesPerS) : ''} | ${fmt(r.cpuMsPer100kLines, 0)} | ${other ? ratio(mine.cpuMsPer100kLines, r.cpuMsPer100kLines) : ''} | ${fmt(r.peakRssMiB, 0)} | ${okCell(r)} |`);
     }
     out.push('');
   }
+  const other = groupRows(rows, (r) => r.hosts !== undefined && !['exec hostname', 'tail'].includes(r.bench) && !r.bench.startsWith('push '));
+  if (other.size) {
+    out.push('## Other operations', '');
+    fleetTables(out, other);
+  }
+
+  if (Object.keys(results.peers.unavailable).length || results.errors.length) {
+    out.push('## What did not run', '');
+    for (const [k, v] of Object.entries(results.peers.unavailable)) out.push(`- peer ${k}: ${v}`);
+    for (const e of results.errors) out.push(`- ${e.bench}: ${e.error}`);
+    out.push('');
+  }
+
   out.push('## How each tool was run', '');
-  out.push('- isuops: `isuops exec -q -p 64 -F LAB/ssh_config -H isu01,... hostname` (ssh2, one connection per host, curve25519 key exchange, ed25519 key).');
-  out.push('- xargs+ssh: `printf "%s\\n" HOSTS | xargs -P 64 -I{} ssh -F LAB/ssh_config -o BatchMode=yes {} hostname` (OpenSSH client defaults: its own key exchange order, no ControlMaster/ControlPersist).');
-  out.push('- CPU is user+sys of the tool and every child it waited for (GNU time), divided by the number of hosts; peak RSS is the largest single process.');
+  out.push(`Fairness: the same fan-out (${FANOUT}; ${tail[0]?.hosts ?? 5} for tail, the host count), the same lab, the same key and host key (ed25519). isuops (ssh2) negotiates curve25519-sha256 and aes128-gcm@openssh.com with the lab's sshd; every OpenSSH-based peer is given the same as its main setting (\`${SAME_CRYPTO.join(' ')}\`), and \`xargs+ssh (OpenSSH defaults)\` shows the OpenSSH client with its own choice (sntrup761x25519-sha512 + chacha20-poly1305), the baseline issue 2 names. No connection sharing anywhere: \`-o ControlMaster=no -o ControlPath=none\` for every OpenSSH-based peer (so ControlPersist never applies); ansible's default \`ssh_args\` (\`-C -o ControlMaster=auto -o ControlPersist=60s\`) is replaced by ours. Host keys are checked against the lab's known_hosts (StrictHostKeyChecking yes from LAB/ssh_config) by every tool.`, '');
+  out.push('- pssh (`parallel-ssh`): `-x` passes the ssh options, `-i` prints each host\'s output, `-t 0` no timeout.');
+  out.push('- pdsh: `-R ssh` with `PDSH_SSH_ARGS_APPEND` set to the ssh options; `-l isucon` because pdsh passes `-l <local user>` to ssh otherwise.');
+  out.push('- clush: `-o` passes the ssh options; `-f 64`.');
+  out.push(`- ansible: ad-hoc \`command\` module, \`-f ${FANOUT}\`, pipelining on (one ssh per host), \`ansible_python_interpreter=/usr/bin/python3\` in the inventory (no discovery round trip), \`ANSIBLE_SSH_ARGS\` = the ssh options, its own ansible.cfg in WORK.`);
+  out.push('- prsync (`parallel-rsync`) and xargs+rsync: `rsync -a` over `ssh` with the ssh options; prsync\'s `-S` passes them.');
+  out.push('- Remote state for push is reset from the lab machine (each lab host\'s /home/isucon is LAB/hosts/<host>/home/isucon here).', '');
+  out.push('LAB is the lab directory, WORK the bench\'s scratch directory (/tmp/isuops-bench-work), HOSTS the host list; `OPTS` below = `-F LAB/ssh_config -o BatchMode=yes -o ControlMaster=no -o ControlPath=none ' + SAME_CRYPTO.join(' ') + '`.', '');
+  const lab = results.lab;
+  const opts = results.sshOptions;
+  const seen = new Set();
+  out.push('| operation | tool | command |', '|---|---|---|');
+  for (const r of rows.filter((r) => r.command)) {
+    const key = `${r.bench.replace(/, (first push|unchanged re-push)$/, '')} ${r.tool}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let cmd = showCommand(r, lab);
+    if (opts) cmd = cmd.replaceAll(opts.replaceAll(lab.dir, 'LAB'), 'OPTS');
+    out.push(`| ${r.bench.replace(/, (first push|unchanged re-push)$/, '')} | ${r.tool} | \`${cmd.replace(/\|/g, '\\|')}\` |`);
+  }
+  out.push('');
   writeFileSync(file, `${out.join('\n')}\n`);
 }

@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// `npm run bench`: brings up a lab, measures isuops beside the OpenSSH-based way of doing the
-// same thing, in one run, and writes BENCHMARKS.md plus bench-results/latest.json.
-// Usage: node bench/run.mjs [--runs N] [--hosts 5,50] [--keep-lab]
+// `npm run bench`: brings up a lab, installs the peers operators use today, measures isuops beside
+// them in one run, and writes BENCHMARKS.md plus bench-results/latest.json; ratios go to stderr.
+// Usage: node bench/run.mjs [--quick] [--runs N] [--hosts 5,50,200] [--only exec,push,tail,...]
+//   [--no-install] [--keep-lab] [--note TEXT]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchExec, benchStartup } from './exec.mjs';
+import { ensurePeers, sshOptionText } from './peers.mjs';
+import { benchPush } from './push.mjs';
 import { writeReport } from './report.mjs';
+import { benchTail } from './tail.mjs';
+import { checkTargets } from './targets.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -16,35 +21,119 @@ const flag = (name, fallback) => {
   const i = args.indexOf(name);
   return i === -1 ? fallback : args[i + 1];
 };
-const runs = Number(flag('--runs', '5'));
-const counts = flag('--hosts', '5,50').split(',').map(Number);
+const quick = args.includes('--quick');
+const runs = Number(flag('--runs', quick ? '1' : '3'));
+const counts = flag('--hosts', quick ? '5,50' : '5,50,200').split(',').map(Number);
+const only = flag('--only', 'startup,exec,push,tail,pull,bastion').split(',');
 const labDir = process.env.ISUOPS_BENCH_LAB ?? '/tmp/isuops-bench-lab';
-const isuops = (...a) => execFileSync('node', [`${repo}/bin/isuops`, ...a], { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+const bastionDir = process.env.ISUOPS_BENCH_BASTION_LAB ?? '/tmp/isuops-bench-bastion';
+const work = '/tmp/isuops-bench-work';
+const isuops = (...a) => execFileSync('node', [`${repo}/bin/isuops`, ...a], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const started = Date.now();
+mkdirSync(work, { recursive: true });
 
-const maxHosts = Math.max(...counts);
-console.error(`bench: lab of ${maxHosts} hosts in ${labDir}`);
-const labStarted = Date.now();
-isuops('lab', 'up', String(maxHosts), '--dir', labDir, '--base', '127.0.9');
-const labUpS = (Date.now() - labStarted) / 1000;
-const lab = {
-  dir: labDir,
-  sshConfig: path.join(labDir, 'ssh_config'),
-  names: JSON.parse(readFileSync(path.join(labDir, 'state.json'), 'utf8')).hosts.map((h) => h.name),
+const results = {
+  date: new Date().toISOString(), machine: machineInfo(), command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+  runs, counts, note: flag('--note', undefined), rows: [], errors: [],
 };
+results.peers = ensurePeers({ install: !args.includes('--no-install') });
 
-const results = { date: new Date().toISOString(), machine: machineInfo(), command: `npm run bench -- ${args.join(' ')}`.trim(), runs, labUpS, rows: [] };
-try {
-  results.rows.push(...(await benchStartup({ repo, runs })));
-  results.rows.push(...(await benchExec({ lab, repo, counts, runs, peers: {} })));
-} finally {
-  if (!args.includes('--keep-lab')) isuops('lab', 'down', '--dir', labDir);
+/** Runs one bench; a failure is recorded with why and the rest still runs. */
+async function attempt(bench, fn) {
+  if (!only.includes(bench)) return;
+  try {
+    results.rows.push(...(await fn()));
+  } catch (e) {
+    const error = (e.stderr?.toString().trim() || e.message).split('\n').slice(-3).join(' ');
+    console.error(`bench: ${bench} failed: ${error}`);
+    results.errors.push({ bench, error });
+  }
 }
+
+/** bench/<name>.mjs when it exists (pull and bastion come from other work). */
+async function optional(name) {
+  const file = path.join(repo, 'bench', `${name}.mjs`);
+  return existsSync(file) ? import(pathToFileURL(file).href) : undefined;
+}
+
+await attempt('startup', () => benchStartup({ repo, runs: Math.max(runs, 3) }));
+
+const labHosts = Math.max(...counts, 5);
+results.labHosts = labHosts;
+let lab;
+try {
+  console.error(`bench: lab of ${labHosts} hosts in ${labDir}`);
+  const t = Date.now();
+  isuops('lab', 'up', String(labHosts), '--dir', labDir, '--base', '127.0.9');
+  results.labUpS = (Date.now() - t) / 1000;
+  const names = JSON.parse(readFileSync(path.join(labDir, 'state.json'), 'utf8')).hosts.map((h) => h.name);
+  lab = { dir: labDir, sshConfig: path.join(labDir, 'ssh_config'), names, work, repo };
+} catch (e) {
+  const error = `isuops lab up ${labHosts} failed: ${(e.stderr?.toString().trim() || e.message).split('\n').slice(-3).join(' ')}`;
+  console.error(`bench: ${error}`);
+  results.errors.push({ bench: 'lab', error });
+}
+if (lab) {
+  results.lab = lab;
+  results.sshOptions = sshOptionText(lab);
+  const { unavailable } = results.peers;
+  try {
+    await attempt('exec', () => benchExec({ lab, repo, counts, runs, work, unavailable }));
+    await attempt('push', () => benchPush({ lab, repo, runs, work, unavailable }));
+    await attempt('tail', () => benchTail({ lab, repo, runs, work }));
+    await attempt('pull', async () => {
+      const mod = await optional('pull');
+      if (!mod?.benchPull) throw new Error('bench/pull.mjs (benchPull) does not exist yet');
+      if (!/\bpull\b/.test(isuops('--help'))) throw new Error('isuops has no pull command yet');
+      return mod.benchPull({ lab, repo, runs });
+    });
+  } finally {
+    if (!args.includes('--keep-lab')) isuops('lab', 'down', '--dir', labDir);
+  }
+}
+// the bastion lab puts its fleet in a network namespace of its own: another lab, after this one
+await attempt('bastion', async () => {
+  const mod = await optional('bastion');
+  if (!mod?.benchBastion || !mod.startBastionLab) throw new Error('bench/bastion.mjs (benchBastion, startBastionLab) does not exist yet');
+  const blab = await mod.startBastionLab({ repo, dir: bastionDir, base: '127.0.29', count: 50 });
+  try {
+    return await mod.benchBastion({ lab: blab, repo, runs });
+  } finally {
+    if (!args.includes('--keep-lab')) await blab.down();
+  }
+});
+
+results.durationS = (Date.now() - started) / 1000;
+results.targets = checkTargets(results.rows);
 mkdirSync(path.join(repo, 'bench-results'), { recursive: true });
 writeFileSync(path.join(repo, 'bench-results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeReport(path.join(repo, 'BENCHMARKS.md'), results);
-console.error('bench: wrote BENCHMARKS.md and bench-results/latest.json');
+printRatios();
+console.error(`bench: wrote BENCHMARKS.md and bench-results/latest.json in ${(results.durationS / 60).toFixed(1)} min`);
+
+function printRatios() {
+  console.error('\nisuops/peer (wall; tail: lines/s and CPU per line):');
+  const groups = new Map();
+  for (const r of results.rows.filter((r) => r.hosts !== undefined)) {
+    const key = `${r.bench} on ${r.hosts} hosts`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const [key, rows] of groups) {
+    const mine = rows.find((r) => r.tool === 'isuops');
+    if (!mine) continue;
+    const parts = rows.filter((r) => r !== mine).map((r) => (r.bench === 'tail'
+      ? `${r.tool} ${(mine.linesPerS / r.linesPerS).toFixed(2)}x lines/s, ${(mine.cpuMsPer100kLines / r.cpuMsPer100kLines).toFixed(2)}x CPU`
+      : `${r.tool} ${(mine.wallS / r.wallS).toFixed(2)}x`));
+    console.error(`  ${key}: ${parts.join(', ')}`);
+  }
+  console.error('goals:');
+  for (const t of results.targets) console.error(`  #${t.issue} ${t.goal}: ${t.measured} -> ${t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT met'}`);
+  for (const e of results.errors) console.error(`  did not run: ${e.bench}: ${e.error}`);
+  for (const [k, v] of Object.entries(results.peers.unavailable)) console.error(`  peer unavailable: ${k}: ${v}`);
+}
 
 function machineInfo() {
   const cpu = os.cpus();
-  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim()}`;
+  const debian = existsSync('/etc/debian_version') ? `Debian ${readFileSync('/etc/debian_version', 'utf8').trim()}, ` : '';
+  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${debian}${os.type()} ${os.release()}, Node ${process.version}, ${spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim()}`;
 }

@@ -1,0 +1,63 @@
+// tail throughput from 5 lab hosts writing as fast as they can: the tool follows FILE on every host
+// (one line of history, so its arrival says the follower is running), then each host's FILE gets
+// LINES lines of 200 bytes appended at once (`cat >>`, 64 KiB writes); the clock runs from the
+// first write to the moment the last line reaches the tool's stdout, then SIGINT (as Ctrl-C).
+// isuops tail vs `xargs -P ssh tail -F` over OpenSSH.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { median, repeat, summarize } from './measure.mjs';
+import { sshOptionText } from './peers.mjs';
+
+const FILE = '/home/isucon/bench-tail.log';
+
+/** LINES numbered log-like lines of 200 bytes each (with the newline). */
+function writePayload(file, lines) {
+  const pad = 'x'.repeat(200);
+  const parts = [];
+  for (let i = 1; i <= lines; i++) {
+    const head = `2025-11-26T07:00:00+09:00 seq=${i} GET /api/condition/${i % 997} 200 `;
+    parts.push(head + pad.slice(0, 199 - head.length));
+  }
+  writeFileSync(file, `${parts.join('\n')}\n`);
+}
+
+export async function benchTail({ lab, repo, runs, work, lines = 200_000, hosts = 5 }) {
+  const names = lab.names.slice(0, hosts);
+  const n = names.length;
+  const payload = path.join(work, `tail-payload-${lines}.log`);
+  writePayload(payload, lines);
+  // each lab host's home is LAB/hosts/<name>/home/isucon on this machine
+  const files = names.map((name) => path.join(lab.dir, 'hosts', name, FILE));
+  const expected = n * (lines + 1);
+  const cases = {
+    isuops: { argv: ['node', `${repo}/bin/isuops`, 'tail', '-q', '--color', 'never', '-p', String(n), '-F', lab.sshConfig, '-H', names.join(','), '-n', '1', FILE] },
+    // SIGINT to the ssh processes only: xargs then reaps them, so their CPU is counted
+    'xargs+ssh tail -F': { argv: ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${n} -I{} ssh ${sshOptionText(lab)} {} tail -n 1 -F ${FILE}`], stopOnly: 'ssh' },
+  };
+  const rows = [];
+  for (const [tool, c] of Object.entries(cases)) {
+    let writeStartS;
+    const before = () => {
+      writeStartS = undefined;
+      for (const f of files) writeFileSync(f, 'ready\n');
+    };
+    const onLines = (count, at) => {
+      if (writeStartS !== undefined || count < n) return;
+      writeStartS = at;
+      for (const f of files) spawn('sh', ['-c', 'cat "$1" >> "$2"', 'sh', payload, f], { stdio: 'ignore' });
+    };
+    const after = (s) => (s.writeStartS = writeStartS);
+    const samples = await repeat(runs, c.argv, { before, after, onLines, stopAfterLines: expected, stopOnly: c.stopOnly, timeoutMs: 120_000 });
+    // exactly the lines written: none lost, none twice
+    const row = summarize(samples, (s) => !s.timedOut && s.linesDoneS !== undefined && s.stdoutLines === expected, { bench: 'tail', hosts: n, tool, command: c.argv, lines: n * lines });
+    const done = samples.filter((s) => s.linesDoneS !== undefined && s.writeStartS !== undefined);
+    row.linesPerS = median(done.map((s) => (n * lines) / (s.linesDoneS - s.writeStartS)));
+    row.cpuMsPer100kLines = (row.cpuS * 1000) / ((n * lines) / 100_000);
+    row.samples.forEach((x, i) => (x.writeStartS = samples[i].writeStartS));
+    rows.push(row);
+    console.error(`tail ${n} hosts x ${lines} lines ${tool}: ${Math.round(row.linesPerS)} lines/s, ${row.cpuMsPer100kLines.toFixed(0)} ms CPU per 100,000 lines${row.error ? ` (${row.error})` : ''}`);
+  }
+  for (const f of files) writeFileSync(f, '');
+  return rows;
+}
