@@ -3,7 +3,8 @@ import { quote } from 'shell-quote';
 /**
  * The POSIX sh wrapper every exec runs in. It starts the user's command in a session of its
  * own (so the whole process tree can be signalled), tells us that process group on stderr,
- * and, unless stdin carries user data, kills the group when the channel's stdin closes:
+ * and, unless stdin carries user data, kills the group (TERM, then KILL 2 s later: TERM may be
+ * ignored) when the channel's stdin closes:
  * a dropped connection or an abandoned channel then leaves nothing running.
  * $1 = command, $2 = `watch` | `stdin`, $3 = marker. A death by signal is re-raised so that
  * sshd reports the signal, not 128+n.
@@ -17,7 +18,7 @@ const WRAPPER = [
   'if [ "$2" = stdin ]; then $r "$s" -c "$1" <&3 3<&- & p=$!; else $r "$s" -c "$1" </dev/null 3<&- & p=$!; fi',
   'printf "%s%s\\n" "$3" "$p" >&2',
   'w=',
-  'if [ "$2" != stdin ]; then (cat >/dev/null; kill -TERM -"$p" 2>/dev/null) <&3 3<&- 2>/dev/null & w=$!; fi',
+  'if [ "$2" != stdin ]; then (cat >/dev/null; kill -TERM -"$p"; sleep 2; kill -KILL -"$p") <&3 3<&- >/dev/null 2>&1 & w=$!; fi',
   'wait "$p"; c=$?',
   '[ -n "$w" ] && kill "$w" 2>/dev/null',
   'if [ "$c" -gt 128 ] && [ "$c" -lt 160 ]; then kill -s "$(kill -l "$c")" $$ 2>/dev/null; fi',
