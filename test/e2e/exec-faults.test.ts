@@ -191,6 +191,22 @@ describe('host keys and auth', () => {
     expect(mixed.exitCode).toBe(0);
   });
 
+  it('an encrypted key: one clear line without a TTY; on a TTY the passphrase is asked once for all hosts', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isuops-enc-'));
+    const key = path.join(dir, 'enc');
+    writeFileSync(key, readFileSync(path.join(labDir(), 'id_ed25519')), { mode: 0o600 });
+    await execa('ssh-keygen', ['-q', '-p', '-P', '', '-N', 'sekrit', '-f', key]);
+    const config = labConfigWith((t) => t.replace(/IdentityFile .*/, `IdentityFile ${key}`));
+    const noTty = await runIsuops(['exec', '-F', config, '-H', 'isu01,isu02', 'hostname']);
+    expect(noTty.exitCode).toBe(255);
+    expect(noTty.stderr).toContain(`isuops: isu01: identity ${key} is encrypted and there is no TTY to ask for its passphrase: add it to ssh-agent (ssh-add ${key})`);
+    // script(1) gives isuops a pseudo-terminal; the passphrase is typed on it.
+    const tty = await execa('script', ['-qec', `node ${ISUOPS_BIN} exec --color never -F ${config} -H isu01,isu02,isu03 hostname`, '/dev/null'], { input: 'sekrit\n', reject: false });
+    expect(tty.exitCode).toBe(0);
+    expect(String(tty.stdout).match(/Enter passphrase for key/g)).toHaveLength(1);
+    for (const h of ['isu01', 'isu02', 'isu03']) expect(String(tty.stdout)).toMatch(new RegExp(`${h}: ${h}`));
+  });
+
   it('ssh-agent: the key in the agent is used when the config names none', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'isuops-agent-'));
     const sock = path.join(dir, 'agent.sock');
