@@ -14,7 +14,7 @@ export const PEERS = [
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).status === 0;
-const firstLine = (r) => `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').find((l) => l.trim())?.trim() ?? '';
+const firstLine = (r) => (`${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').find((l) => l.trim()) ?? '').trim().replace(/\s+/g, ' ');
 
 /**
  * Installs what is missing with apt-get (root only), then returns `{versions, unavailable}`:

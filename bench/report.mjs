@@ -24,7 +24,8 @@ function fleetTables(out, groups) {
     const mine = rows.find((r) => r.tool === 'isuops');
     out.push(`### ${key}`, '', '| tool | wall s | isuops/tool wall | CPU ms per host | isuops/tool CPU | peak RSS MiB | runs ok |', '|---|---:|---:|---:|---:|---:|---|');
     for (const r of rows) {
-      const other = mine && r !== mine;
+      // isuops variants (isuops --gzip) are not peers
+      const other = mine && !r.tool.startsWith('isuops');
       out.push(`| ${r.tool} | ${fmt(r.wallS, 3)} | ${other ? ratio(mine.wallS, r.wallS) : ''} | ${fmt(r.cpuMsPerHost, 1)} | ${other ? ratio(mine.cpuMsPerHost, r.cpuMsPerHost) : ''} | ${fmt(r.peakRssMiB, 0)} | ${okCell(r)} |`);
     }
     out.push('');
@@ -53,7 +54,8 @@ export function writeReport(file, results) {
   const out = [];
   out.push('# Benchmarks', '');
   out.push(`Made by \`${results.command}\` on ${results.date}, in ${fmt(results.durationS / 60, 1)} min.`, '');
-  out.push(`Machine: ${results.machine}.`, '');
+  const load = (l) => (l ? l.map((x) => x.toFixed(2)).join(' ') : 'n/a');
+  out.push(`Machine: ${results.machine}. Load average (1, 5, 15 min) at the start: ${load(results.loadAvgStart)}; at the end: ${load(results.loadAvgEnd)}.`, '');
   out.push(`Lab: ${results.labHosts} real OpenSSH sshd hosts on loopback (\`isuops lab up ${results.labHosts} --dir /tmp/isuops-bench-lab --base 127.0.9\`), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs (of the runs that succeeded). The raw figures of every run are in \`bench-results/latest.json\` (not committed: \`bench-results/\` is in .gitignore; each run overwrites it).`, '');
   if (results.note) out.push(`**Note.** ${results.note}`, '');
   out.push('Peers: ' + Object.entries(results.peers.versions).map(([k, v]) => `${k} (${v})`).join(', ') + '.', '');
@@ -116,7 +118,8 @@ export function writeReport(file, results) {
   out.push('- clush: `-o` passes the ssh options; `-f 64`.');
   out.push(`- ansible: ad-hoc \`command\` module, \`-f ${FANOUT}\`, pipelining on (one ssh per host), \`ansible_python_interpreter=/usr/bin/python3\` in the inventory (no discovery round trip), \`ANSIBLE_SSH_ARGS\` = the ssh options, its own ansible.cfg in WORK.`);
   out.push('- prsync (`parallel-rsync`) and xargs+rsync: `rsync -a` over `ssh` with the ssh options; prsync\'s `-S` passes them.');
-  out.push('- Remote state for push is reset from the lab machine (each lab host\'s /home/isucon is LAB/hosts/<host>/home/isucon here).', '');
+  out.push('- Remote state for push is reset from the lab machine (each lab host\'s /home/isucon is LAB/hosts/<host>/home/isucon here).');
+  out.push('- pull (bench/pull.mjs) and exec via a bastion (bench/bastion.mjs) come with their own commands, described at the top of those files; the bastion lab is a second lab (`/tmp/isuops-bench-bastion`, base 127.0.29, 50 hosts in a network namespace reachable only through the bastion), brought up after the main lab is down.', '');
   out.push('LAB is the lab directory, WORK the bench\'s scratch directory (/tmp/isuops-bench-work), HOSTS the host list; `OPTS` below = `-F LAB/ssh_config -o BatchMode=yes -o ControlMaster=no -o ControlPath=none ' + SAME_CRYPTO.join(' ') + '`.', '');
   const lab = results.lab;
   const opts = results.sshOptions;

@@ -2,7 +2,7 @@
 // `npm run bench`: brings up a lab, installs the peers operators use today, measures isuops beside
 // them in one run, and writes BENCHMARKS.md plus bench-results/latest.json; ratios go to stderr.
 // Usage: node bench/run.mjs [--quick] [--runs N] [--hosts 5,50,200] [--only exec,push,tail,...]
-//   [--no-install] [--keep-lab] [--note TEXT]
+//   [--no-install] [--keep-lab]; BENCH_NOTE=text adds a note to BENCHMARKS.md (e.g. a busy machine)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,7 +34,7 @@ mkdirSync(work, { recursive: true });
 
 const results = {
   date: new Date().toISOString(), machine: machineInfo(), command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
-  runs, counts, note: flag('--note', undefined), rows: [], errors: [],
+  runs, counts, note: process.env.BENCH_NOTE, rows: [], errors: [], loadAvgStart: os.loadavg(),
 };
 results.peers = ensurePeers({ install: !args.includes('--no-install') });
 
@@ -104,6 +104,7 @@ await attempt('bastion', async () => {
 });
 
 results.durationS = (Date.now() - started) / 1000;
+results.loadAvgEnd = os.loadavg();
 results.targets = checkTargets(results.rows);
 mkdirSync(path.join(repo, 'bench-results'), { recursive: true });
 writeFileSync(path.join(repo, 'bench-results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -121,7 +122,7 @@ function printRatios() {
   for (const [key, rows] of groups) {
     const mine = rows.find((r) => r.tool === 'isuops');
     if (!mine) continue;
-    const parts = rows.filter((r) => r !== mine).map((r) => (r.bench === 'tail'
+    const parts = rows.filter((r) => !r.tool.startsWith('isuops')).map((r) => (r.bench === 'tail'
       ? `${r.tool} ${(mine.linesPerS / r.linesPerS).toFixed(2)}x lines/s, ${(mine.cpuMsPer100kLines / r.cpuMsPer100kLines).toFixed(2)}x CPU`
       : `${r.tool} ${(mine.wallS / r.wallS).toFixed(2)}x`));
     console.error(`  ${key}: ${parts.join(', ')}`);
