@@ -107,7 +107,10 @@ results.durationS = (Date.now() - started) / 1000;
 results.loadAvgEnd = os.loadavg();
 results.targets = checkTargets(results.rows);
 mkdirSync(path.join(repo, 'bench-results'), { recursive: true });
-writeFileSync(path.join(repo, 'bench-results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+// latest.json for BENCHMARKS.md, and one file per run so a later run does not lose it
+const json = `${JSON.stringify(results, null, 2)}\n`;
+writeFileSync(path.join(repo, 'bench-results', 'latest.json'), json);
+writeFileSync(path.join(repo, 'bench-results', `${results.date.replace(/[:.]/g, '-')}.json`), json);
 writeReport(path.join(repo, 'BENCHMARKS.md'), results);
 printRatios();
 console.error(`bench: wrote BENCHMARKS.md and bench-results/latest.json in ${(results.durationS / 60).toFixed(1)} min`);
