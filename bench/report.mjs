@@ -56,7 +56,7 @@ export function writeReport(file, results) {
   out.push(`Made by \`${results.command}\` on ${results.date}, in ${fmt(results.durationS / 60, 1)} min.`, '');
   const load = (l) => (l ? l.map((x) => x.toFixed(2)).join(' ') : 'n/a');
   out.push(`Machine: ${results.machine}. Load average (1, 5, 15 min) at the start: ${load(results.loadAvgStart)}; at the end: ${load(results.loadAvgEnd)}.`, '');
-  out.push(`Lab: ${results.labHosts} real OpenSSH sshd hosts on loopback (\`isuops lab up ${results.labHosts} --dir /tmp/isuops-bench-lab --base 127.0.9\`), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs (of the runs that succeeded). The raw figures of every run are in \`bench-results/latest.json\` (not committed: \`bench-results/\` is in .gitignore; each run overwrites it).`, '');
+  out.push(`Lab: ${results.labHosts} real OpenSSH sshd hosts on loopback (\`isuops lab up ${results.labHosts} --dir /tmp/isuops-bench-lab --base 127.0.9\`), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs (of the runs that succeeded). The raw figures of every run are in \`bench-results/latest.json\` and \`bench-results/${results.date.replace(/[:.]/g, '-')}.json\` (not committed: \`bench-results/\` is in .gitignore; every run writes its own dated file and overwrites latest.json).`, '');
   if (results.note) out.push(`**Note.** ${results.note}`, '');
   out.push('Peers: ' + Object.entries(results.peers.versions).map(([k, v]) => `${k} (${v})`).join(', ') + '.', '');
 
