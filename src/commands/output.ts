@@ -1,5 +1,6 @@
 import type { HostEvent } from '../ops/events.js';
-import { FlowGate } from '../ops/flow.js';
+import type { FlowGate } from '../ops/flow.js';
+import { gateProcessStreams } from '../render/gated-streams.js';
 import type { HostResult } from '../ops/result.js';
 import { shouldColor } from '../render/colors.js';
 import { createGatherRenderer } from '../render/gather.js';
@@ -8,7 +9,7 @@ import { createOutDirRenderer } from '../render/out-dir.js';
 import { createProgress } from '../render/progress.js';
 import { createStreamRenderer } from '../render/stream.js';
 import { formatSummary } from '../render/summary.js';
-import type { OutStream, Renderer, RenderStreams } from '../render/types.js';
+import type { Renderer } from '../render/types.js';
 import type { OutputOptions } from './fleet-options.js';
 
 /** The renderer chosen by the output flags, plus progress and the closing summary. */
@@ -19,24 +20,8 @@ export interface Output {
   finish(results: readonly HostResult[], extraSummary?: string): Promise<void>;
 }
 
-/** `stream` as renderers see it: a full buffer closes the gate until the stream drains. */
-function gate(stream: NodeJS.WriteStream, flow: FlowGate): OutStream {
-  return {
-    isTTY: stream.isTTY,
-    write(chunk: string | Uint8Array): boolean {
-      const ok = stream.write(chunk);
-      if (!ok && !flow.isClosed) {
-        flow.close();
-        stream.once('drain', () => flow.open());
-      }
-      return ok;
-    },
-  };
-}
-
 export function createOutput(opts: OutputOptions, hosts: readonly string[]): Output {
-  const flow = new FlowGate();
-  const streams: RenderStreams = { stdout: gate(process.stdout, flow), stderr: gate(process.stderr, flow) };
+  const { streams, flow } = gateProcessStreams();
   const color = shouldColor(opts.color, streams.stdout.isTTY);
   const started = Date.now();
   let renderer: Renderer;

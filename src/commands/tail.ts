@@ -3,6 +3,7 @@ import { makeLineFilter } from '../ops/tail/line-filter.js';
 import { tailOnHost } from '../ops/tail/tail-host.js';
 import { parseTailTargets } from '../ops/tail/targets.js';
 import { shouldColor } from '../render/colors.js';
+import { gateProcessStreams } from '../render/gated-streams.js';
 import { formatSummary } from '../render/summary.js';
 import { createTailJsonRenderer } from '../render/tail-json.js';
 import { createTailTextRenderer } from '../render/tail-text.js';
@@ -27,13 +28,16 @@ export interface TailCommandOptions extends FleetOptions {
  * `isuops tail TARGET...`: follows the targets on every host until Ctrl-C (exit 130), or until
  * every host has ended (unreachable at the start: 255; every follower exited: 1).
  */
-export async function tailCommand(targetSpecs: string[], opts: TailCommandOptions, streams: RenderStreams = process): Promise<number> {
+export async function tailCommand(targetSpecs: string[], opts: TailCommandOptions, injected?: RenderStreams): Promise<number> {
   // Bad targets and bad expressions end the run before anything connects.
   const targets = parseTailTargets(targetSpecs);
   const filter = makeLineFilter(opts.grep, opts.invertMatch);
   const fleet = await prepareFleet(opts);
   const { hosts } = fleet;
   const names = hosts.map((h) => h.name);
+  // Back-pressure: when stdout cannot keep up, channels pause instead of output piling up here.
+  const gated = injected ? undefined : gateProcessStreams();
+  const streams = injected ?? gated!.streams;
   const renderer: Renderer = opts.json
     ? createTailJsonRenderer(streams, { hosts: names })
     : createTailTextRenderer(streams, { hosts: names, color: shouldColor(opts.color, streams.stdout.isTTY), showTarget: targets.length > 1 });
@@ -54,6 +58,7 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
           filter,
           signal: interrupt.signal,
           emit,
+          flow: gated?.flow,
           connectTimeout: opts.connectTimeout,
           // A dropped host is reached again the same way (ProxyJump too).
           connect: fleet.connect,

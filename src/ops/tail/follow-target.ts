@@ -1,3 +1,4 @@
+import type { FlowGate } from '../flow.js';
 import { killRemote } from '../kill-remote.js';
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
@@ -38,6 +39,8 @@ export interface FollowOptions {
   filter?: LineFilter;
   signal: AbortSignal;
   emit: Emit;
+  /** Pauses the channel while the output cannot keep up. */
+  flow?: FlowGate;
   /** Called when the channel closed without the follower exiting: the connection is gone. */
   onDrop?: () => void;
 }
@@ -154,6 +157,7 @@ export async function followTarget(session: HostSession, state: TargetState, opt
       ch.on('data', (chunk: Buffer) => {
         onStdout(chunk);
         updatePosition();
+        opts.flow?.throttle(ch);
       });
       ch.stderr.on('data', (chunk: Buffer) => err.push(chunk));
       ch.on('exit', (c: number | null, sig?: string) => {

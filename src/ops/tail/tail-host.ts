@@ -1,3 +1,4 @@
+import type { FlowGate } from '../flow.js';
 import type { Client } from 'ssh2';
 import type { ConnectOptions } from '../../ssh/connect.js';
 import { reconnectHost } from '../../ssh/reconnect.js';
@@ -18,6 +19,8 @@ export interface TailOptions {
   filter?: LineFilter;
   signal: AbortSignal;
   emit: Emit;
+  /** Pauses the followers while the output cannot keep up. */
+  flow?: FlowGate;
   connectTimeout?: number;
   /** The wait before reconnect attempt n; backoffDelay by default. */
   delayFor?: (attempt: number) => number;

@@ -1,0 +1,23 @@
+import { FlowGate } from '../ops/flow.js';
+import type { OutStream, RenderStreams } from './types.js';
+
+/** `stream` as renderers see it: a full buffer closes the gate until the stream drains. */
+function gate(stream: NodeJS.WriteStream, flow: FlowGate): OutStream {
+  return {
+    isTTY: stream.isTTY,
+    write(chunk: string | Uint8Array): boolean {
+      const ok = stream.write(chunk);
+      if (!ok && !flow.isClosed) {
+        flow.close();
+        stream.once('drain', () => flow.open());
+      }
+      return ok;
+    },
+  };
+}
+
+/** The process's stdout and stderr behind one FlowGate: ops pause their channels while it is closed. */
+export function gateProcessStreams(): { streams: RenderStreams; flow: FlowGate } {
+  const flow = new FlowGate();
+  return { flow, streams: { stdout: gate(process.stdout, flow), stderr: gate(process.stderr, flow) } };
+}
