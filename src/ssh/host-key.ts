@@ -78,18 +78,20 @@ function decide(opts: VerifyHostKeyOptions, found: LookupResult): VerifyHostKeyR
   }
 }
 
-// Parsed files, reused while size and mtime stay the same: 200 hosts in one run read the same files.
-const parsedFiles = new Map<string, { size: number; mtimeMs: number; lines: KnownHostLine[] }>();
+// Parsed files, reused while size and mtime stay the same: 200 hosts in one run read the same
+// files, and connect at the same moment, so the parse in flight is shared too.
+const parsedFiles = new Map<string, { size: number; mtimeMs: number; lines: Promise<KnownHostLine[]> }>();
 
 async function readKnownHostsFile(file: string): Promise<KnownHostLine[]> {
   try {
     const info = await stat(file);
     const cached = parsedFiles.get(file);
-    if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.lines;
-    const lines = parseKnownHosts(await readFile(file, 'utf8'), file);
+    if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return await cached.lines;
+    const lines = readFile(file, 'utf8').then((text) => parseKnownHosts(text, file));
     parsedFiles.set(file, { size: info.size, mtimeMs: info.mtimeMs, lines });
-    return lines;
+    return await lines;
   } catch (err) {
+    parsedFiles.delete(file);
     debug('known_hosts %s: %s', file, err instanceof Error ? err.message : String(err));
     return [];
   }
