@@ -1,5 +1,8 @@
 import { quote } from 'shell-quote';
 
+/** sh script, $1 = process group: waits up to 2 s for the group to go after a TERM, then KILLs what is left. */
+const STOP_GROUP = 'i=0; while kill -0 -"$1" 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -"$1" 2>/dev/null; true';
+
 /**
  * The POSIX sh wrapper every exec runs in. It starts the user's command in a session of its
  * own (so the whole process tree can be signalled), tells us that process group on stderr,
@@ -17,8 +20,11 @@ const WRAPPER = [
   'if command -v setsid >/dev/null 2>&1; then r=setsid; else r=; fi',
   'if [ "$2" = stdin ]; then $r "$s" -c "$1" <&3 3<&- & p=$!; else $r "$s" -c "$1" </dev/null 3<&- & p=$!; fi',
   'printf "%s%s\\n" "$3" "$p" >&2',
+  // The KILL runs in a small process of its own (the wrapper stops the watcher once the command
+  // is gone, but members that ignored TERM may still be in the group); it ends with the group.
+  `STOP=${quote([STOP_GROUP])}`,
   'w=',
-  'if [ "$2" != stdin ]; then (cat >/dev/null; kill -TERM -"$p"; sleep 2; kill -KILL -"$p") <&3 3<&- >/dev/null 2>&1 & w=$!; fi',
+  'if [ "$2" != stdin ]; then (cat >/dev/null; kill -TERM -"$p"; sh -c "$STOP" isuops-stop "$p" &) <&3 3<&- >/dev/null 2>&1 & w=$!; fi',
   'wait "$p"; c=$?',
   '[ -n "$w" ] && kill "$w" 2>/dev/null',
   'if [ "$c" -gt 128 ] && [ "$c" -lt 160 ]; then kill -s "$(kill -l "$c")" $$ 2>/dev/null; fi',
@@ -41,8 +47,7 @@ export function buildWrappedCommand(command: string, opts: WrapOptions): string 
 
 /** The command that stops a wrapped process group: TERM, then KILL if it is still there. */
 export function buildKillCommand(pgid: number, opts: { sudo: boolean }): string {
-  const script = `kill -TERM -${pgid} 2>/dev/null; i=0; while kill -0 -${pgid} 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -${pgid} 2>/dev/null; true`;
-  const args = ['/bin/sh', '-c', script];
+  const args = ['/bin/sh', '-c', `kill -TERM -"$1" 2>/dev/null; ${STOP_GROUP}`, 'isuops-stop', String(pgid)];
   return quote(opts.sudo ? ['sudo', '-n', '--', ...args] : args);
 }
 

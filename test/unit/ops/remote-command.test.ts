@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildKillCommand, buildWrappedCommand, parseMarker } from '../../../src/ops/remote-command.js';
 
@@ -6,13 +6,16 @@ const marker = '@isuops:abc123:pgid:';
 
 // The wrapped text is what sshd hands to the login shell: run it through a real `sh -c` here.
 // Like an ssh channel, stdin stays open until the command has exited (unless `closeStdin`).
-function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolean } = {}) {
+function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolean; closeStdinOn?: string } = {}) {
   const text = buildWrappedCommand(command, { sudo: false, stdin: opts.stdin !== undefined, marker });
   return new Promise<{ stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     const child = spawn('/bin/sh', ['-c', text], { env: { ...process.env, SHELL: '/bin/bash' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (opts.closeStdinOn !== undefined && stdout.includes(opts.closeStdinOn)) child.stdin.end();
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else if (opts.closeStdin) child.stdin.end();
@@ -67,9 +70,19 @@ describe('buildWrappedCommand reaches the login shell unchanged', () => {
 
   it('stops the whole process group when stdin closes (channel gone), even if TERM is ignored', async () => {
     const started = Date.now();
-    const result = await runWrapped("trap '' TERM; sleep 30 & sleep 30; echo not reached", { closeStdin: true });
-    expect(result.stdout).toBe('');
-    expect(result.signal === 'SIGKILL' || result.status === 137).toBe(true);
+    // perl ignores TERM itself, whatever the shell and the test runner do with signals; stdin
+    // closes once both have said so (closing it earlier would race their start).
+    const ignoring = `perl -e '$| = 1; $SIG{TERM} = "IGNORE"; print "ready\\n"; sleep 30; # isuops-wrapper-test'`;
+    const result = await runWrapped(`${ignoring} & ${ignoring}; echo not reached`, { closeStdinOn: 'ready\nready\n' });
+    expect(result.stdout).toBe('ready\nready\n');
+    // The shell dies of TERM; the perls, which ignore it, of the KILL that follows 2 s later.
+    expect([result.signal, result.status]).toSatisfy(([sig, status]: [string | null, number | null]) => sig === 'SIGTERM' || sig === 'SIGKILL' || status === 143 || status === 137);
+    // (The wrapper's KILL helper carries the same text in its argv for a moment after the KILL.)
+    const left = async (): Promise<boolean> => {
+      for (let i = 0; i < 20 && execFileSync('ps', ['-eo', 'args']).toString().includes('isuops-wrapper-test'); i++) await new Promise((r) => setTimeout(r, 50));
+      return execFileSync('ps', ['-eo', 'args']).toString().includes('isuops-wrapper-test');
+    };
+    expect(await left()).toBe(false);
     expect(Date.now() - started).toBeLessThan(8000);
   }, 15_000);
 
