@@ -1,26 +1,16 @@
-import type { FlowGate } from '../flow.js';
 import type { Client } from 'ssh2';
 import type { ConnectOptions } from '../../ssh/connect.js';
 import { reconnectHost } from '../../ssh/reconnect.js';
 import { HostSession } from '../../ssh/session.js';
 import type { ResolvedHost } from '../../ssh/types.js';
-import type { Emit } from '../events.js';
 import { makeResult, type HostResult } from '../result.js';
 import { backoffDelay } from './backoff.js';
-import { followTarget, makeTargetState, type FollowOutcome, type TargetState } from './follow-target.js';
-import type { LineFilter } from './line-filter.js';
+import { followTarget, makeTargetState, type FollowOptions, type FollowOutcome, type TargetState } from './follow-target.js';
 import type { TailTarget } from './targets.js';
 
-export interface TailOptions {
+/** What every follower of the host gets (FollowOptions), plus the targets and how to reconnect. */
+export interface TailOptions extends Omit<FollowOptions, 'onDrop'> {
   targets: readonly TailTarget[];
-  lines: number;
-  since?: string;
-  sudo: boolean;
-  filter?: LineFilter;
-  signal: AbortSignal;
-  emit: Emit;
-  /** Pauses the followers while the output cannot keep up. */
-  flow?: FlowGate;
   connectTimeout?: number;
   /** The wait before reconnect attempt n; backoffDelay by default. */
   delayFor?: (attempt: number) => number;
