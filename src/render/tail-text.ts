@@ -6,34 +6,55 @@ import type { Renderer, RenderStreams } from './types.js';
 
 // Lines held before one write: whole lines only, so hosts still never mix inside a line.
 const MAX_BATCH_BYTES = 1 << 20;
+const MIN_BATCH_BYTES = 1 << 14;
 
 /**
  * Batches stdout writes: lines handled in the same turn of the event loop (one network read)
- * go out in one write, which is what lets tail keep up with busy hosts.
+ * are copied into one buffer and go out in one write, which is what lets tail keep up with
+ * busy hosts (no per-line arrays or concat). The buffer is sized by the last batch.
  */
-export function createBatchedWriter(stream: RenderStreams['stdout']): { write(parts: Buffer[]): void; flush(): void } {
-  let pending: Buffer[] = [];
-  let bytes = 0;
+export function createBatchedWriter(stream: RenderStreams['stdout']): { write(parts: Buffer[]): void; writeLine(prefix: Buffer, line: Buffer): void; flush(): void } {
+  let buf = Buffer.allocUnsafe(MIN_BATCH_BYTES);
+  let used = 0;
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
-    if (pending.length === 0) return;
-    const out = Buffer.concat(pending, bytes);
-    pending = [];
-    bytes = 0;
-    stream.write(out);
+    if (used === 0) return;
+    // The stream keeps the written bytes until they are out: the next batch gets a new buffer.
+    stream.write(buf.subarray(0, used));
+    buf = Buffer.allocUnsafe(Math.min(MAX_BATCH_BYTES, Math.max(MIN_BATCH_BYTES, used * 2)));
+    used = 0;
+  };
+  const reserve = (bytes: number): boolean => {
+    if (used + bytes > buf.length) flush();
+    if (bytes > buf.length) return false;
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flush);
+    }
+    return true;
   };
   return {
     write(parts: Buffer[]): void {
-      for (const part of parts) {
-        pending.push(part);
-        bytes += part.length;
+      let bytes = 0;
+      for (const part of parts) bytes += part.length;
+      if (!reserve(bytes)) {
+        stream.write(Buffer.concat(parts, bytes));
+        return;
       }
-      if (bytes >= MAX_BATCH_BYTES) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(flush);
+      for (const part of parts) used += part.copy(buf, used);
+      if (used >= MAX_BATCH_BYTES) flush();
+    },
+    writeLine(prefix: Buffer, line: Buffer): void {
+      const bytes = prefix.length + line.length + 1;
+      if (!reserve(bytes)) {
+        stream.write(Buffer.concat([prefix, line, NEWLINE], bytes));
+        return;
       }
+      used += prefix.copy(buf, used);
+      used += line.copy(buf, used);
+      buf[used++] = 10;
+      if (used >= MAX_BATCH_BYTES) flush();
     },
     flush,
   };
@@ -65,7 +86,7 @@ export function createTailTextRenderer(streams: RenderStreams, opts: { hosts: re
   };
   return {
     handle(event: HostEvent): void {
-      if (event.type === 'stdout') out.write([prefixFor(event.host, event.target ?? ''), event.line, NEWLINE]);
+      if (event.type === 'stdout') out.writeLine(prefixFor(event.host, event.target ?? ''), event.line);
       else {
         // Followed lines already received go out before what is said about the host.
         out.flush();
