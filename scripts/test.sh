@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 report="$(mktemp /tmp/isuops-vitest-XXXXXX.json)"
-trap 'rm -f "$report"' EXIT
+# Tests make temporary files and folders (configs, keys, pulled trees): all of them go here.
+export TMPDIR="$(mktemp -d /tmp/isuops-test-tmp-XXXXXX)"
+trap 'rm -rf "$report" "$TMPDIR"' EXIT
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 status=$?
