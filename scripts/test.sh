@@ -6,9 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 report="$(mktemp /tmp/isuops-vitest-XXXXXX.json)"
-# Tests make temporary files and folders (configs, keys, pulled trees): all of them go here.
-export TMPDIR="$(mktemp -d /tmp/isuops-test-tmp-XXXXXX)"
-trap 'rm -rf "$report" "$TMPDIR"' EXIT
+trap 'rm -f "$report"' EXIT
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 status=$?
