@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
  * Ctrl-C handling for a run: the first SIGINT aborts the signal (ops stop their remote
  * processes and the run ends with a summary and exit 130); a second one exits at once.
  */
-export function watchInterrupt(): { signal: AbortSignal; interrupted: () => boolean; dispose: () => void } {
+export function watchInterrupt(): { signal: AbortSignal; interrupted: () => boolean } {
   const controller = new AbortController();
   // Every host and channel listens to this one signal.
   setMaxListeners(0, controller.signal);
@@ -16,13 +16,9 @@ export function watchInterrupt(): { signal: AbortSignal; interrupted: () => bool
     process.stderr.write('\nisuops: interrupted: stopping remote processes (Ctrl-C again to quit now)\n');
     controller.abort();
   };
+  // The handler stays until the process ends: a Ctrl-C while the summary is being written
+  // must still exit 130, not kill the process by signal.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    interrupted: () => controller.signal.aborted,
-    // The handler stays until the process ends: a Ctrl-C while the summary is being written
-    // must still exit 130, not kill the process by signal.
-    dispose: () => {},
-  };
+  return { signal: controller.signal, interrupted: () => controller.signal.aborted };
 }

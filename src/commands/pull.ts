@@ -1,15 +1,12 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { exitCodeFor } from '../exit-code.js';
-import { hashLocalFile } from '../ops/push/checksum.js';
+import { makeLocalHasher } from '../ops/push/checksum.js';
 import { findFolderClash, hostDirName } from '../ops/pull/local-layout.js';
 import { pullFromHost } from '../ops/pull/pull-host.js';
 import { formatPullSummary } from '../ops/pull/summary.js';
-import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions, OutputOptions } from './fleet-options.js';
 import { prepareFleet } from './fleet.js';
-import { watchInterrupt } from './interrupt.js';
-import { createOutput } from './output.js';
+import { runFleet } from './run-fleet.js';
 
 export interface PullCommandOptions extends FleetOptions, OutputOptions {
   to: string;
@@ -30,35 +27,23 @@ export async function pullCommand(patterns: string[], opts: PullCommandOptions):
   // The umask applies to new files like rsync without -p; read without changing it for good.
   const umask = process.umask(0o022);
   process.umask(umask);
-  const output = createOutput(opts, hosts.map((h) => h.name));
-  const interrupt = watchInterrupt();
-  const hashes = new Map<string, Promise<string>>();
-  try {
-    const results = await runOnHosts(
-      hosts,
-      { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout, connect: fleet.connect },
-      (session) =>
-        pullFromHost(session, {
-          patterns,
-          hostDir: path.join(to, hostDirName(session.host.name)),
-          dryRun: Boolean(opts.dryRun),
-          sudo: Boolean(opts.sudo),
-          gzip: Boolean(opts.gzip),
-          checksum: Boolean(opts.checksum),
-          umask,
-          signal: interrupt.signal,
-          emit: output.emit,
-          hashLocal: (p) => {
-            let h = hashes.get(p);
-            if (!h) hashes.set(p, (h = hashLocalFile(p)));
-            return h;
-          },
-        }),
-    );
-    await output.finish(results, formatPullSummary(results, Boolean(opts.dryRun)));
-    return exitCodeFor(results, interrupt.interrupted());
-  } finally {
-    fleet.close();
-    interrupt.dispose();
-  }
+  const hashLocal = makeLocalHasher();
+  return runFleet(
+    fleet,
+    opts,
+    (session, run) =>
+      pullFromHost(session, {
+        patterns,
+        hostDir: path.join(to, hostDirName(session.host.name)),
+        dryRun: Boolean(opts.dryRun),
+        sudo: Boolean(opts.sudo),
+        gzip: Boolean(opts.gzip),
+        checksum: Boolean(opts.checksum),
+        umask,
+        signal: run.signal,
+        emit: run.emit,
+        hashLocal,
+      }),
+    (results) => formatPullSummary(results, Boolean(opts.dryRun)),
+  );
 }

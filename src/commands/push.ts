@@ -1,16 +1,14 @@
-import { exitCodeFor } from '../exit-code.js';
-import { hashLocalFile } from '../ops/push/checksum.js';
+import type { Emit } from '../ops/events.js';
+import { makeLocalHasher } from '../ops/push/checksum.js';
 import { parseChmod, type ChmodFn } from '../ops/push/parse-chmod.js';
 import { parseChown } from '../ops/push/owner.js';
 import { pushToHost } from '../ops/push/push-host.js';
 import { scanSources } from '../ops/push/scan-local.js';
 import { foldDiffs, formatPushSummary } from '../ops/push/summary.js';
 import { formatBlockHeader } from '../render/gather.js';
-import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions, OutputOptions } from './fleet-options.js';
 import { prepareFleet } from './fleet.js';
-import { watchInterrupt } from './interrupt.js';
-import { createOutput } from './output.js';
+import { runFleet } from './run-fleet.js';
 
 export interface PushCommandOptions extends FleetOptions, OutputOptions {
   dest?: string;
@@ -31,51 +29,39 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   const chown = opts.chown !== undefined ? parseChown(opts.chown) : undefined;
   const { sources, skipped } = await scanSources(paths, process.cwd());
   const fleet = await prepareFleet(opts);
-  const hosts = fleet.hosts;
   for (const p of skipped) process.stderr.write(`isuops: skipping ${p}: not a regular file, directory or symlink\n`);
-  const output = createOutput(opts, hosts.map((h) => h.name));
-  const interrupt = watchInterrupt();
-  const hashes = new Map<string, Promise<string>>();
-  const hashLocal = (p: string): Promise<string> => {
-    let h = hashes.get(p);
-    if (!h) hashes.set(p, (h = hashLocalFile(p)));
-    return h;
-  };
-  try {
-    const results = await runOnHosts(
-      hosts,
-      { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout, connect: fleet.connect },
-      (session) =>
-        pushToHost(session, {
-          sources,
-          dest: opts.dest,
-          checksum: Boolean(opts.checksum),
-          dryRun: Boolean(opts.dryRun),
-          diff: Boolean(opts.diff),
-          sudo: Boolean(opts.sudo),
-          chmod,
-          chown,
-          delete: Boolean(opts.delete),
-          then: opts.then,
-          signal: interrupt.signal,
-          emit: output.emit,
-          hashLocal,
-        }),
-    );
-    if (opts.diff && !opts.json) writeDiffs(results, opts, output.emit);
-    await output.finish(results, formatPushSummary(results, Boolean(opts.dryRun)));
-    return exitCodeFor(results, interrupt.interrupted());
-  } finally {
-    interrupt.dispose();
-    fleet.close();
-  }
+  const hashLocal = makeLocalHasher();
+  return runFleet(
+    fleet,
+    opts,
+    (session, run) =>
+      pushToHost(session, {
+        sources,
+        dest: opts.dest,
+        checksum: Boolean(opts.checksum),
+        dryRun: Boolean(opts.dryRun),
+        diff: Boolean(opts.diff),
+        sudo: Boolean(opts.sudo),
+        chmod,
+        chown,
+        delete: Boolean(opts.delete),
+        then: opts.then,
+        signal: run.signal,
+        emit: run.emit,
+        hashLocal,
+      }),
+    (results, output) => {
+      if (opts.diff && !opts.json) writeDiffs(results, opts, output.emit);
+      return formatPushSummary(results, Boolean(opts.dryRun));
+    },
+  );
 }
 
 /**
  * --diff after the run: hosts with the same diff folded under one header naming them; with
  * --out-dir each host's diff goes to its own .out file instead. (--json carries `diffs`.)
  */
-function writeDiffs(results: Parameters<typeof foldDiffs>[0], opts: PushCommandOptions, emit: ReturnType<typeof createOutput>['emit']): void {
+function writeDiffs(results: Parameters<typeof foldDiffs>[0], opts: PushCommandOptions, emit: Emit): void {
   for (const block of foldDiffs(results)) {
     if (opts.outDir) {
       for (const host of block.hosts) for (const line of block.text.replace(/\n$/, '').split('\n')) emit({ type: 'stdout', host, line: Buffer.from(line) });

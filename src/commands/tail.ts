@@ -69,6 +69,5 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
     return exitCodeFor(results, interrupt.interrupted());
   } finally {
     fleet.close();
-    interrupt.dispose();
   }
 }

@@ -1,11 +1,11 @@
-import { killRemote } from './kill-remote.js';
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import type { HostSession } from '../ssh/session.js';
 import type { Emit } from './events.js';
 import type { FlowGate } from './flow.js';
 import { LineSplitter } from './line-splitter.js';
-import { buildWrappedCommand, parseMarker } from './remote-command.js';
+import { buildWrappedCommand } from './remote-command.js';
+import { RemoteGroup } from './remote-group.js';
 import { makeResult, type HostResult } from './result.js';
 
 // bash's report of a job that died of TERM or KILL: `Terminated`, `bash: line 1:  42 Killed  sleep 9`.
@@ -35,23 +35,15 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   const host = session.host.name;
   const started = Date.now();
   const marker = `@isuops:${randomBytes(6).toString('hex')}:pgid:`;
-  let pgid: number | undefined;
+  const group = new RemoteGroup(session, marker, opts.sudo);
   let stopReason: 'timeout' | 'interrupted' | undefined;
-  let killing: Promise<void> | undefined;
   let exitCode: number | null = null;
   let exitSignal: string | null = null;
   let closed!: Promise<void>;
 
   const out = new LineSplitter((line) => opts.emit({ type: 'stdout', host, line }));
   const err = new LineSplitter((line) => {
-    if (pgid === undefined) {
-      pgid = parseMarker(line, marker);
-      if (pgid !== undefined) {
-        // A stop requested before the marker arrived is carried out now.
-        if (stopReason) killing = killRemote(session, pgid, opts.sudo);
-        return;
-      }
-    }
+    if (group.take(line)) return;
     // After isuops stopped the command, the remote shell's job report is noise, not output.
     if (stopReason && JOB_REPORT.test(line.toString('latin1'))) return;
     opts.emit({ type: 'stderr', host, line });
@@ -84,8 +76,7 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   const stop = (reason: 'timeout' | 'interrupted'): void => {
     if (stopReason) return;
     stopReason = reason;
-    // Before the wrapper has named its process group, the stop waits for the marker line.
-    if (pgid !== undefined) killing = killRemote(session, pgid, opts.sudo);
+    group.stop();
   };
   const timer = opts.timeoutSec !== undefined ? setTimeout(() => stop('timeout'), opts.timeoutSec * 1000) : undefined;
   const onAbort = (): void => stop('interrupted');
@@ -99,7 +90,7 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   opts.signal.removeEventListener('abort', onAbort);
   out.flush();
   err.flush();
-  await killing;
+  await group.stopped();
   const exit = { code: exitCode as number | null, signal: exitSignal as string | null };
 
   const durationMs = Date.now() - started;

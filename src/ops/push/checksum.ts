@@ -34,3 +34,13 @@ export async function hashRemoteFiles(session: HostSession, paths: readonly stri
   const run = await runRemote(session, ['xargs', '-0', '-r', 'sha256sum', '-z', '--'], { sudo, stdin });
   return parseSha256sumZ(run.stdout);
 }
+
+/** hashLocalFile, once per path for the whole run: every host compares against the same local files. */
+export function makeLocalHasher(): (p: string) => Promise<string> {
+  const hashes = new Map<string, Promise<string>>();
+  return (p) => {
+    let h = hashes.get(p);
+    if (!h) hashes.set(p, (h = hashLocalFile(p)));
+    return h;
+  };
+}

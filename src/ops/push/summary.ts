@@ -17,17 +17,32 @@ function isPush(r: HostResult): r is PushResult {
   return 'changes' in r;
 }
 
-/** The push part of the summary line: `; push: 2 changed, 3 up to date, 0 failed, 4 files (1.2 KiB) sent`. */
-export function formatPushSummary(results: readonly HostResult[], dryRun: boolean): string {
+/** The words and counters of a transfer's summary (push and pull say them differently). */
+interface TransferWords<R extends HostResult> {
+  isMine: (r: HostResult) => r is R;
+  verb: string;
+  unchanged: string;
+  moved: string;
+  files: (r: R) => number;
+  bytes: (r: R) => number;
+}
+
+/** `; <verb>: 2 changed, 3 <unchanged>, 0 failed, 4 files (1.2 KiB) <moved>`, or the dry-run form. */
+export function formatTransferSummary<R extends HostResult & { changed: boolean }>(results: readonly HostResult[], dryRun: boolean, words: TransferWords<R>): string {
   const failed = results.filter((r) => !r.ok).length;
-  const ok = results.filter((r): r is PushResult => r.ok && isPush(r));
+  const ok = results.filter((r): r is R => r.ok && words.isMine(r));
   const changed = ok.filter((r) => r.changed).length;
   const unchanged = ok.length - changed;
-  if (dryRun) return `; dry run: ${changed} would change, ${unchanged} up to date, ${failed} failed, nothing written`;
-  const pushed = results.filter(isPush);
-  const files = pushed.reduce((n, r) => n + r.filesSent, 0);
-  const bytes = pushed.reduce((n, r) => n + r.bytesSent, 0);
-  return `; push: ${changed} changed, ${unchanged} up to date, ${failed} failed, ${files} files (${formatBytes(bytes)}) sent`;
+  if (dryRun) return `; dry run: ${changed} would change, ${unchanged} ${words.unchanged}, ${failed} failed, nothing written`;
+  const mine = results.filter(words.isMine);
+  const files = mine.reduce((n, r) => n + words.files(r), 0);
+  const bytes = mine.reduce((n, r) => n + words.bytes(r), 0);
+  return `; ${words.verb}: ${changed} changed, ${unchanged} ${words.unchanged}, ${failed} failed, ${files} files (${formatBytes(bytes)}) ${words.moved}`;
+}
+
+/** The push part of the summary line: `; push: 2 changed, 3 up to date, 0 failed, 4 files (1.2 KiB) sent`. */
+export function formatPushSummary(results: readonly HostResult[], dryRun: boolean): string {
+  return formatTransferSummary(results, dryRun, { isMine: isPush, verb: 'push', unchanged: 'up to date', moved: 'sent', files: (r) => r.filesSent, bytes: (r) => r.bytesSent });
 }
 
 /** Folds hosts whose diffs are identical: one block per distinct diff, in host order. */

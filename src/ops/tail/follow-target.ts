@@ -1,12 +1,12 @@
-import type { FlowGate } from '../flow.js';
-import { killRemote } from '../kill-remote.js';
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import type { ClientChannel } from 'ssh2';
 import type { HostSession } from '../../ssh/session.js';
 import type { Emit } from '../events.js';
+import type { FlowGate } from '../flow.js';
 import { LineSplitter } from '../line-splitter.js';
-import { buildWrappedCommand, parseMarker } from '../remote-command.js';
+import { buildWrappedCommand } from '../remote-command.js';
+import { RemoteGroup } from '../remote-group.js';
 import type { TailLineEvent } from './events.js';
 import { buildFileCommand, parseFileMarker, parseTailNotice, type FilePosition } from './file-command.js';
 import { buildJournalCommand } from './journal-command.js';
@@ -102,18 +102,11 @@ export async function followTarget(session: HostSession, state: TargetState, opt
     onStdout = (chunk) => splitter.push(chunk);
   }
 
-  let pgid: number | undefined;
-  let stopping = false;
-  let killing: Promise<void> | undefined;
   const pgidMarker = `${marker}pgid:`;
+  const group = new RemoteGroup(session, pgidMarker, opts.sudo);
+  let stopping = false;
   const err = new LineSplitter((line) => {
-    if (pgid === undefined) {
-      pgid = parseMarker(line, pgidMarker);
-      if (pgid !== undefined) {
-        if (stopping) killing = killRemote(session, pgid, opts.sudo);
-        return;
-      }
-    }
+    if (group.take(line)) return;
     if (state.target.kind === 'file') {
       const said = parseFileMarker(line, marker);
       if (said && 'rotated' in said) {
@@ -180,7 +173,7 @@ export async function followTarget(session: HostSession, state: TargetState, opt
     stopping = true;
     // EOF on the channel makes the wrapper kill the follower; the kill channel is the second way.
     channel.end();
-    if (pgid !== undefined) killing = killRemote(session, pgid, opts.sudo);
+    group.stop();
   };
   opts.signal.addEventListener('abort', onAbort, { once: true });
   if (opts.signal.aborted) onAbort();
@@ -203,7 +196,7 @@ export async function followTarget(session: HostSession, state: TargetState, opt
 
   if (stopping) {
     state.splitter?.flush();
-    if (killing) await Promise.race([killing, new Promise((r) => setTimeout(r, 300))]);
+    await Promise.race([group.stopped(), new Promise((r) => setTimeout(r, 300))]);
     return { kind: 'stopped' };
   }
   if (exit.code === null && exit.signal === null) {
