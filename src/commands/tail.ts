@@ -6,8 +6,8 @@ import { shouldColor } from '../render/colors.js';
 import { gateProcessStreams } from '../render/gated-streams.js';
 import { formatSummary } from '../render/summary.js';
 import { createTailJsonRenderer } from '../render/tail-json.js';
-import { createTailTextRenderer } from '../render/tail-text.js';
-import type { Renderer, RenderStreams } from '../render/types.js';
+import { createTailTextRenderer, type TailRenderer } from '../render/tail-text.js';
+import type { RenderStreams } from '../render/types.js';
 import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions } from './fleet-options.js';
 import { prepareFleet } from './fleet.js';
@@ -38,7 +38,7 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
   // Back-pressure: when stdout cannot keep up, channels pause instead of output piling up here.
   const gated = injected ? undefined : gateProcessStreams();
   const streams = injected ?? gated!.streams;
-  const renderer: Renderer = opts.json
+  const renderer: TailRenderer = opts.json
     ? createTailJsonRenderer(streams, { hosts: names })
     : createTailTextRenderer(streams, { hosts: names, color: shouldColor(opts.color, streams.stdout.isTTY), showTarget: targets.length > 1 });
   const emit = renderer.handle.bind(renderer);

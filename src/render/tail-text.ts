@@ -1,19 +1,33 @@
-import type { HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
+import type { TailEvent } from '../ops/tail/events.js';
 import { makeHostPainter } from './colors.js';
 import { createStreamRenderer } from './stream.js';
 import type { Renderer, RenderStreams } from './types.js';
+
+/** A renderer of tail's events, followed lines in bulk included. */
+export interface TailRenderer extends Renderer {
+  handle(event: TailEvent): void;
+}
+
+/** Writes batched output; `writeLines` labels every line of a block (whole lines, each ending in `\n`). */
+export interface BatchedWriter {
+  write(parts: Buffer[]): void;
+  writeLine(prefix: Buffer, line: Buffer): void;
+  writeLines(prefix: Buffer, lines: Buffer): void;
+  flush(): void;
+}
 
 // Lines held before one write: whole lines only, so hosts still never mix inside a line.
 const MAX_BATCH_BYTES = 1 << 20;
 const MIN_BATCH_BYTES = 1 << 14;
 
 /**
- * Batches stdout writes: lines handled in the same turn of the event loop (one network read)
- * are copied into one buffer and go out in one write, which is what lets tail keep up with
- * busy hosts (no per-line arrays or concat). The buffer is sized by the last batch.
+ * Batches stdout writes: lines handled in the same turn of the event loop (every network read
+ * of that turn, from every host) are copied into one buffer and go out in one write, which is
+ * what lets tail keep up with busy hosts (no per-line arrays or concat). The buffer is sized
+ * by the last batch.
  */
-export function createBatchedWriter(stream: RenderStreams['stdout']): { write(parts: Buffer[]): void; writeLine(prefix: Buffer, line: Buffer): void; flush(): void } {
+export function createBatchedWriter(stream: RenderStreams['stdout']): BatchedWriter {
   let buf = Buffer.allocUnsafe(MIN_BATCH_BYTES);
   let used = 0;
   let scheduled = false;
@@ -30,7 +44,7 @@ export function createBatchedWriter(stream: RenderStreams['stdout']): { write(pa
     if (bytes > buf.length) return false;
     if (!scheduled) {
       scheduled = true;
-      queueMicrotask(flush);
+      setImmediate(flush);
     }
     return true;
   };
@@ -56,6 +70,23 @@ export function createBatchedWriter(stream: RenderStreams['stdout']): { write(pa
       buf[used++] = 10;
       if (used >= MAX_BATCH_BYTES) flush();
     },
+    writeLines(prefix: Buffer, lines: Buffer): void {
+      const p = prefix.length;
+      let start = 0;
+      while (start < lines.length) {
+        const end = lines.indexOf(10, start) + 1 || lines.length;
+        if (!reserve(p + end - start)) {
+          stream.write(Buffer.concat([prefix, lines.subarray(start, end)]));
+        } else {
+          // A prefix is a few bytes: a loop beats a native copy call.
+          for (let k = 0; k < p; k++) buf[used + k] = prefix[k];
+          used += p;
+          used += lines.copy(buf, used, start, end);
+          if (used >= MAX_BATCH_BYTES) flush();
+        }
+        start = end;
+      }
+    },
     flush,
   };
 }
@@ -66,7 +97,7 @@ export function createBatchedWriter(stream: RenderStreams['stdout']): { write(pa
  * followed lines written in batches. Everything else (stderr lines, notices, retries,
  * failures) is the stream renderer's.
  */
-export function createTailTextRenderer(streams: RenderStreams, opts: { hosts: readonly string[]; color: boolean; showTarget: boolean }): Renderer {
+export function createTailTextRenderer(streams: RenderStreams, opts: { hosts: readonly string[]; color: boolean; showTarget: boolean }): TailRenderer {
   const others = createStreamRenderer(streams, opts);
   const painter = makeHostPainter(opts.hosts, opts.color);
   const width = Math.max(0, ...opts.hosts.map((h) => h.length));
@@ -85,8 +116,9 @@ export function createTailTextRenderer(streams: RenderStreams, opts: { hosts: re
     return prefix;
   };
   return {
-    handle(event: HostEvent): void {
-      if (event.type === 'stdout') out.writeLine(prefixFor(event.host, event.target ?? ''), event.line);
+    handle(event: TailEvent): void {
+      if (event.type === 'stdout-lines') out.writeLines(prefixFor(event.host, event.target), event.lines);
+      else if (event.type === 'stdout') out.writeLine(prefixFor(event.host, event.target ?? ''), event.line);
       else {
         // Followed lines already received go out before what is said about the host.
         out.flush();

@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import type { ClientChannel } from 'ssh2';
 import type { HostSession } from '../../ssh/session.js';
-import type { Emit } from '../events.js';
 import type { FlowGate } from '../flow.js';
-import { LineSplitter } from '../line-splitter.js';
+import { LineBlockSplitter, LineSplitter } from '../line-splitter.js';
 import { buildWrappedCommand } from '../remote-command.js';
 import { RemoteGroup } from '../remote-group.js';
-import type { TailLineEvent } from './events.js';
+import type { TailEmit, TailLineEvent } from './events.js';
 import { buildFileCommand, parseFileMarker, parseTailNotice, type FilePosition } from './file-command.js';
 import { buildJournalCommand } from './journal-command.js';
 import { parseJournalLine } from './journal-entry.js';
@@ -27,7 +26,7 @@ export interface TargetState {
   /** File targets: where the bytes delivered so far end (undefined until the follower said where it started). */
   position?: FilePosition;
   /** File targets: a line cut by a drop is completed by the bytes that follow after the reconnect. */
-  splitter?: LineSplitter;
+  splitter?: LineSplitter | LineBlockSplitter;
   /** Unit targets: the last entry shown. */
   cursor?: string;
 }
@@ -38,7 +37,7 @@ export interface FollowOptions {
   sudo: boolean;
   filter?: LineFilter;
   signal: AbortSignal;
-  emit: Emit;
+  emit: TailEmit;
   /** Pauses the channel while the output cannot keep up. */
   flow?: FlowGate;
   /** Called when the channel closed without the follower exiting: the connection is gone. */
@@ -87,7 +86,10 @@ export async function followTarget(session: HostSession, state: TargetState, opt
 
   let onStdout: (chunk: Buffer) => void;
   if (state.target.kind === 'file') {
-    const splitter = (state.splitter ??= new LineSplitter((line) => emitLine(line)));
+    // Without a filter, lines go on in blocks: the renderer labels them in one pass.
+    const splitter = (state.splitter ??= opts.filter
+      ? new LineSplitter((line) => emitLine(line))
+      : new LineBlockSplitter((lines) => opts.emit({ type: 'stdout-lines', host, target: label, lines })));
     onStdout = (chunk) => {
       received += chunk.length;
       splitter.push(chunk);

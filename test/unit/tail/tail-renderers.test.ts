@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../../src/ops/events.js';
+import type { TailEvent } from '../../../src/ops/tail/events.js';
 import { createTailJsonRenderer } from '../../../src/render/tail-json.js';
 import { createTailTextRenderer } from '../../../src/render/tail-text.js';
 
@@ -18,6 +19,7 @@ function capture(isTTY = false) {
 }
 
 const line = (host: string, text: string, target?: string, time?: number): HostEvent => ({ type: 'stdout', host, line: Buffer.from(text), target, ...(time ? { time } : {}) }) as HostEvent;
+const block = (host: string, text: string, target = 'nginx'): TailEvent => ({ type: 'stdout-lines', host, target, lines: Buffer.from(text) });
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('createTailTextRenderer', () => {
@@ -48,6 +50,31 @@ describe('createTailTextRenderer', () => {
     expect(c.stderr()).toBe('isuops: h: reconnected\n');
   });
 
+  it.each([
+    ['one target', false, 'a: 1\na: 2\nb: x\na: 3\n'],
+    ['several targets', true, 'a nginx: 1\na nginx: 2\nb nginx: x\na nginx: 3\n'],
+  ])('a block of lines: every line labelled, in order (%s)', async (_name, showTarget, expected) => {
+    const c = capture();
+    const r = createTailTextRenderer(c.streams, { hosts: ['a', 'b'], color: false, showTarget });
+    r.handle(block('a', '1\n2\n'));
+    r.handle(block('b', 'x\n'));
+    r.handle(line('a', '3', 'nginx'));
+    await r.finish([]);
+    await tick();
+    expect(c.stdout()).toBe(expected);
+  });
+
+  it('blocks bigger than one batch still go out whole and in order', async () => {
+    const c = capture();
+    const r = createTailTextRenderer(c.streams, { hosts: ['h'], color: false, showTarget: false });
+    const long = 'y'.repeat(3 << 20);
+    const lines = Array.from({ length: 30_000 }, (_, i) => `line ${i} ${'x'.repeat(100)}`);
+    r.handle(block('h', `${lines.join('\n')}\n${long}\n`));
+    await r.finish([]);
+    await tick();
+    expect(c.stdout()).toBe(`${lines.map((l) => `h: ${l}`).join('\n')}\nh: ${long}\n`);
+  });
+
   it('colours a host the same on every line', async () => {
     const c = capture();
     const r = createTailTextRenderer(c.streams, { hosts: ['a', 'b'], color: true, showTarget: false });
@@ -74,5 +101,20 @@ describe('createTailJsonRenderer', () => {
       { host: 'isu01', target: 'isu-go', line: 'bad \ufffd', time: '2024-01-02T00:00:00.000Z' },
     ]);
     expect(c.stderr()).toBe('isu01 nginx: tail: cannot open\n');
+  });
+
+  it('a block of lines: one object per line', async () => {
+    const c = capture();
+    const r = createTailJsonRenderer(c.streams, { hosts: ['isu01'] });
+    r.handle(block('isu01', 'GET / 200\n\nbad \xff\n'));
+    await r.finish([]);
+    await tick();
+    const objects = c.stdout().split('\n').slice(0, -1).map((l) => JSON.parse(l));
+    expect(objects.map(({ host, target, line }) => ({ host, target, line }))).toEqual([
+      { host: 'isu01', target: 'nginx', line: 'GET / 200' },
+      { host: 'isu01', target: 'nginx', line: '' },
+      { host: 'isu01', target: 'nginx', line: 'bad \xff' },
+    ]);
+    expect(objects.every((o) => !Number.isNaN(Date.parse(o.time)))).toBe(true);
   });
 });
