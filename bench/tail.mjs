@@ -32,8 +32,10 @@ export async function benchTail({ lab, repo, runs, work, lines = 200_000, hosts 
   const expected = n * (lines + 1);
   const cases = {
     isuops: { argv: ['node', `${repo}/bin/isuops`, 'tail', '-q', '--color', 'never', '-p', String(n), '-F', lab.sshConfig, '-H', names.join(','), '-n', '1', FILE] },
-    // SIGINT to the ssh processes only: xargs then reaps them, so their CPU is counted
-    'xargs+ssh tail -F': { argv: ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${n} -I{} ssh ${sshOptionText(lab)} {} tail -n 1 -F ${FILE}`], stopOnly: 'ssh' },
+    // SIGINT to the ssh processes only, so that xargs reaps them and their CPU is counted. ssh
+    // exits 255 on SIGINT, and GNU xargs aborts at once on a 255 without waiting for its other
+    // children (whose CPU /usr/bin/time then never sees): `|| :` keeps xargs waiting for all five.
+    'xargs+ssh tail -F': { argv: ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${n} -I{} sh -c 'ssh ${sshOptionText(lab)} {} tail -n 1 -F ${FILE} || :'`], stopOnly: 'ssh' },
   };
   const rows = [];
   for (const [tool, c] of Object.entries(cases)) {
