@@ -142,6 +142,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that went away (`isuops ... | head`) is not a bug: what is left to print is dropped,
+// and commands that run on hosts stop like on Ctrl-C (watchInterrupt).
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

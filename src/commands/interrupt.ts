@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 /**
  * Ctrl-C handling for a run: the first SIGINT aborts the signal (ops stop their remote
  * processes and the run ends with a summary and exit 130); a second one exits at once.
+ * stdout closed under us (`| head` has read enough) stops the run the same way, silently.
  */
 export function watchInterrupt(): { signal: AbortSignal; interrupted: () => boolean } {
   const controller = new AbortController();
@@ -20,5 +21,6 @@ export function watchInterrupt(): { signal: AbortSignal; interrupted: () => bool
   // must still exit 130, not kill the process by signal.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.once('error', () => controller.abort());
   return { signal: controller.signal, interrupted: () => controller.signal.aborted };
 }

@@ -1,13 +1,20 @@
 import { FlowGate } from '../ops/flow.js';
 import type { OutStream, RenderStreams } from './types.js';
 
-/** `stream` as renderers see it: a full buffer closes the gate until the stream drains. */
+/** `stream` as renderers see it: a full buffer closes the gate until the stream drains; a failed one drops what is written. */
 function gate(stream: NodeJS.WriteStream, flow: FlowGate): OutStream {
+  // A stream that failed (its reader went away) never drains: nothing waits for it.
+  let failed = false;
+  stream.once('error', () => {
+    failed = true;
+    flow.open();
+  });
   return {
     isTTY: stream.isTTY,
     write(chunk: string | Uint8Array): boolean {
+      if (failed) return true;
       const ok = stream.write(chunk);
-      if (!ok && !flow.isClosed) {
+      if (!ok && !flow.isClosed && !failed) {
         flow.close();
         stream.once('drain', () => flow.open());
       }

@@ -237,6 +237,22 @@ describe('host keys and auth', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it.each([
+    ['exec', (args: string[]) => ['exec', ...args, 'seq 1 100000000'], 'seq 1 100000000'],
+    ['tail', (args: string[]) => ['tail', ...args, '-n', '1', '/etc/hostname'], 'tail -F'],
+  ])('%s | head -1: one line, then exit 130 without a trace; nothing left running on any host', async (_name, argv, needle) => {
+    const quoted = [ISUOPS_BIN, ...argv(labArgs())].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const started = Date.now();
+    const r = await execa('bash', ['-c', `${quoted} | head -1; echo "exit \${PIPESTATUS[0]}" >&2`], { reject: false, timeout: 20_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(lines(r.stdout)).toHaveLength(1);
+    expect(r.stderr).toMatch(/exit 130$/);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(await waitFor(async () => (await remaining(needle)).length === 0, 3000)).toBe(true);
+  });
+});
+
 describe('usage errors', () => {
   it.each([
     [['exec', '-p', '0', '-H', 'isu01', 'true'], /--parallel must be a whole number/],
