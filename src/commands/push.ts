@@ -1,5 +1,6 @@
 import type { Emit } from '../ops/events.js';
 import { makeLocalHasher } from '../ops/push/checksum.js';
+import { makeLocalReader } from '../ops/push/local-reader.js';
 import { parseChmod, type ChmodFn } from '../ops/push/parse-chmod.js';
 import { parseChown } from '../ops/push/owner.js';
 import { pushToHost } from '../ops/push/push-host.js';
@@ -31,6 +32,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   const fleet = await prepareFleet(opts);
   for (const p of skipped) process.stderr.write(`isuops: skipping ${p}: not a regular file, directory or symlink\n`);
   const hashLocal = makeLocalHasher();
+  const readLocal = makeLocalReader();
   return runFleet(
     fleet,
     opts,
@@ -49,6 +51,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
         signal: run.signal,
         emit: run.emit,
         hashLocal,
+        readLocal,
       }),
     (results, output) => {
       if (opts.diff && !opts.json) writeDiffs(results, opts, output.emit);

@@ -65,6 +65,7 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
         client.destroy?.();
         reject(err);
       } else {
+        coalesceWrites(client);
         resolve(client);
       }
     };
@@ -113,4 +114,28 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
       },
     } as Parameters<Client['connect']>[0]);
   });
+}
+
+/**
+ * ssh2 writes every SSH packet to the socket on its own (one syscall per 32 KiB packet when a
+ * transfer streams). Corking the socket for the rest of the current tick hands the kernel the
+ * packets of one turn in a single writev.
+ */
+function coalesceWrites(client: Client): void {
+  const sock = (client as unknown as { _sock?: NodeJS.WritableStream & { cork?: () => void; uncork?: () => void } })._sock;
+  if (!sock || typeof sock.cork !== 'function' || typeof sock.uncork !== 'function') return;
+  const write = sock.write.bind(sock) as (...args: unknown[]) => boolean;
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    sock.uncork!();
+  };
+  sock.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      sock.cork!();
+      process.nextTick(uncork);
+    }
+    return write(...args);
+  }) as typeof sock.write;
 }

@@ -58,13 +58,16 @@ describe('push atomicity', () => {
     expect(existsSync(onHost(target))).toBe(true);
   });
 
-  it('a failed write (disk full) removes its temporary file and fails the host', async () => {
-    // A 1 MiB tmpfs inside the host's own mount namespace: the 4 MiB upload runs out of space.
+  it.each([
+    ['streamed (4 MiB)', 4 * 1024 * 1024],
+    ['sent from the shared copy (768 KiB)', 768 * 1024],
+  ])('a failed write (disk full) removes its temporary file and fails the host: %s', async (_name, size) => {
+    // A 512 KiB tmpfs inside the host's own mount namespace: the upload runs out of space.
     const small = path.join(local, 'small');
-    await execOnHost(HOST, `mkdir -p ${small} && mount -t tmpfs -o size=1m tmpfs ${small} && chown isucon ${small} ${local}`);
+    await execOnHost(HOST, `mkdir -p ${small} && mount -t tmpfs -o size=512k tmpfs ${small} && chown isucon ${small} ${local}`);
     try {
       const target = path.join(small, 'big.bin');
-      writeFileSync(path.join(local, 'small-src'), randomBytes(4 * 1024 * 1024));
+      writeFileSync(path.join(local, 'small-src'), randomBytes(size));
       const r = await runIsuops(['push', ...cfg(), path.join(local, 'small-src'), '--dest', target]);
       expect(r.exitCode).toBe(1);
       expect(r.stderr).toContain(`isuops: ${HOST}: ${target}`);

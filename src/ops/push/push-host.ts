@@ -6,6 +6,7 @@ import { execOnHost } from '../exec.js';
 import { makeResult, type HostStatus } from '../result.js';
 import { hashRemoteFiles } from './checksum.js';
 import { collectDiffs } from './collect-diffs.js';
+import type { LocalReader } from './local-reader.js';
 import { DELETING, formatItemPath } from './itemize.js';
 import { resolveOwner } from './owner.js';
 import type { ChmodFn } from './parse-chmod.js';
@@ -35,6 +36,8 @@ export interface PushHostOptions {
   emit: Emit;
   /** sha256 of a local file; shared by all hosts so each file is hashed once. */
   hashLocal: (localPath: string) => Promise<string>;
+  /** Small local files, read once for all hosts. */
+  readLocal?: LocalReader;
 }
 
 /** The itemized lines of a plan, in the order they are carried out. */
@@ -134,7 +137,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
     if (useSudo) sent = await applyWithSudo(session, sftp, plans, formatOwner(owner));
     else for (const plan of plans) {
-      const s = await applyWithSftp(sftp, plan);
+      const s = await applyWithSftp(sftp, plan, opts.readLocal);
       sent = { files: sent.files + s.files, bytes: sent.bytes + s.bytes };
     }
   } catch (err) {

@@ -37,6 +37,20 @@ export function wrapSftp(sftp: SFTPWrapper) {
     fastGet: (remote: string, local: string, mode: number) =>
       call<void>((cb) => sftp.fastGet(remote, local, { mode, concurrency: 8, chunkSize: 256000 }, cb as never)),
     readFile: (p: string) => call<Buffer>((cb) => sftp.readFile(p, cb as never)),
+    /**
+     * Writes `data` as a new file `remote` with `attrs` (mode, times) in two round trips: open,
+     * then write + fsetstat + close sent together (the server handles requests in order).
+     */
+    putBuffer: async (remote: string, data: Buffer, attrs: InputAttributes & { mode: number }): Promise<void> => {
+      const handle = await call<Buffer>((cb) => sftp.open(remote, 'w', { mode: attrs.mode }, cb));
+      const steps = [
+        ...(data.length > 0 ? [call<void>((cb) => sftp.write(handle, data, 0, data.length, 0, cb as never))] : []),
+        call<void>((cb) => sftp.fsetstat(handle, attrs, cb as never)),
+        call<void>((cb) => sftp.close(handle, cb as never)),
+      ];
+      const failed = (await Promise.allSettled(steps)).find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    },
   };
 }
 
