@@ -53,7 +53,9 @@ export async function benchPush({ lab, repo, runs, work, unavailable = {}, hosts
   for (const set of sets) {
     const reset = () => names.forEach((name) => rmSync(remote(name, set.dest), { recursive: true, force: true }));
     const cases = {
-      isuops: ['node', `${repo}/bin/isuops`, 'push', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), '--dest', set.dest, set.src],
+      // the same source form as rsync's (`small/`: its contents into DEST): with `small`, the second
+      // run would put a new copy in DEST/small, as rsync would, and not be a re-push at all
+      isuops: ['node', `${repo}/bin/isuops`, 'push', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), '--dest', set.dest, set.rsyncSrc],
       ...(unavailable.prsync ? {} : { prsync: ['parallel-rsync', '-h', hostsFile, '-p', String(FANOUT), '-t', '0', '-a', '-S', opts, set.rsyncSrc, set.dest] }),
       ...(unavailable.rsync ? {} : { 'xargs+rsync': ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} rsync -a -e 'ssh ${opts}' ${set.rsyncSrc} {}:${set.dest}`] }),
     };
@@ -72,6 +74,18 @@ export async function benchPush({ lab, repo, runs, work, unavailable = {}, hosts
         console.error(`push ${set.what} ${phase} to ${n} hosts ${tool}: ${row.wallS.toFixed(3)} s, ${row.cpuMsPerHost.toFixed(0)} ms CPU/host${row.error ? ` (${row.error})` : ''}`);
       }
     }
+  }
+  // The floor of any re-push over fresh connections: OpenSSH connecting to every host and
+  // running `true`. A re-push can not take less than this without reusing connections.
+  if (!unavailable.ssh) {
+    const argv = ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} ssh ${opts} {} true`];
+    const samples = await repeat(runs, argv, { timeoutMs: 60_000 });
+    for (const set of sets) {
+      const row = summarize(samples, (s) => s.code === 0, { bench: `push ${set.what}, unchanged re-push`, hosts: n, tool: 'xargs+ssh true (connect only: the floor)', command: argv });
+      row.cpuMsPerHost = (row.cpuS * 1000) / n;
+      rows.push(row);
+    }
+    console.error(`push floor: xargs+ssh true on ${n} hosts: ${rows.at(-1).wallS.toFixed(3)} s`);
   }
   return rows;
 }

@@ -90,11 +90,11 @@ export function writeReport(file, results) {
   if (tail.length) {
     const mine = tail.find((r) => r.tool === 'isuops');
     out.push('## tail', '');
-    out.push(`${tail[0].hosts} hosts, each appending ${(tail[0].lines / tail[0].hosts).toLocaleString('en')} lines of 200 bytes as fast as \`cat >>\` writes them; lines/s is all lines over the time from the first write to the last line on the tool's stdout. CPU is the whole run of the tool (connect, follow, stop) over the lines delivered.`, '');
-    out.push('| tool | lines/s | isuops/tool lines/s | CPU ms per 100,000 lines | isuops/tool CPU | peak RSS MiB | runs exact |', '|---|---:|---:|---:|---:|---:|---|');
+    out.push(`${tail[0].hosts} hosts, each appending ${(tail[0].lines / tail[0].hosts).toLocaleString('en')} lines of 200 bytes as fast as \`cat >>\` writes them; lines/s is all lines over the time from the first write to the last line on the tool's stdout. CPU is the whole run of the tool (connect, follow, stop) over the lines delivered. \`no lines\` is the CPU of the same run with nothing appended (start-up, connecting, stopping); \`per line\` is what the lines added to it.`, '');
+    out.push('| tool | lines/s | isuops/tool lines/s | CPU ms per 100,000 lines | isuops/tool CPU | no lines: CPU ms | per line: CPU ms per 100,000 lines | isuops/tool per line | peak RSS MiB | runs exact |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const r of tail) {
       const other = mine && r !== mine;
-      out.push(`| ${r.tool} | ${fmt(r.linesPerS, 0)} | ${other ? ratio(mine.linesPerS, r.linesPerS) : ''} | ${fmt(r.cpuMsPer100kLines, 0)} | ${other ? ratio(mine.cpuMsPer100kLines, r.cpuMsPer100kLines) : ''} | ${fmt(r.peakRssMiB, 0)} | ${okCell(r)} |`);
+      out.push(`| ${r.tool} | ${fmt(r.linesPerS, 0)} | ${other ? ratio(mine.linesPerS, r.linesPerS) : ''} | ${fmt(r.cpuMsPer100kLines, 0)} | ${other ? ratio(mine.cpuMsPer100kLines, r.cpuMsPer100kLines) : ''} | ${fmt(r.idleCpuS * 1000, 0)} | ${fmt(r.marginalCpuMsPer100kLines, 0)} | ${other ? ratio(mine.marginalCpuMsPer100kLines, r.marginalCpuMsPer100kLines) : ''} | ${fmt(r.peakRssMiB, 0)} | ${okCell(r)} |`);
     }
     out.push('');
   }

@@ -51,14 +51,18 @@ export async function benchTail({ lab, repo, runs, work, lines = 200_000, hosts 
     };
     const after = (s) => (s.writeStartS = writeStartS);
     const samples = await repeat(runs, c.argv, { before, after, onLines, stopAfterLines: expected, stopOnly: c.stopOnly, timeoutMs: 120_000 });
+    // the same run with nothing appended: start-up, connecting, following and stopping alone
+    const idle = await repeat(runs, c.argv, { before, stopAfterLines: n, stopOnly: c.stopOnly, timeoutMs: 60_000 });
     // exactly the lines written: none lost, none twice
     const row = summarize(samples, (s) => !s.timedOut && s.linesDoneS !== undefined && s.stdoutLines === expected, { bench: 'tail', hosts: n, tool, command: c.argv, lines: n * lines });
     const done = samples.filter((s) => s.linesDoneS !== undefined && s.writeStartS !== undefined);
     row.linesPerS = median(done.map((s) => (n * lines) / (s.linesDoneS - s.writeStartS)));
     row.cpuMsPer100kLines = (row.cpuS * 1000) / ((n * lines) / 100_000);
+    row.idleCpuS = median(idle.filter((s) => !s.timedOut).map((s) => s.cpu));
+    row.marginalCpuMsPer100kLines = ((row.cpuS - row.idleCpuS) * 1000) / ((n * lines) / 100_000);
     row.samples.forEach((x, i) => (x.writeStartS = samples[i].writeStartS));
     rows.push(row);
-    console.error(`tail ${n} hosts x ${lines} lines ${tool}: ${Math.round(row.linesPerS)} lines/s, ${row.cpuMsPer100kLines.toFixed(0)} ms CPU per 100,000 lines${row.error ? ` (${row.error})` : ''}`);
+    console.error(`tail ${n} hosts x ${lines} lines ${tool}: ${Math.round(row.linesPerS)} lines/s, ${row.cpuMsPer100kLines.toFixed(0)} ms CPU per 100,000 lines (${row.marginalCpuMsPer100kLines.toFixed(0)} beyond the ${(row.idleCpuS * 1000).toFixed(0)} ms of a run with no lines)${row.error ? ` (${row.error})` : ''}`);
   }
   for (const f of files) writeFileSync(f, '');
   return rows;
