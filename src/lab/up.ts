@@ -75,7 +75,7 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   parseBase(base);
   const total = Math.max(opts.count, old?.hosts.length ?? 0);
   checkHostCount(total);
-  if (!old) await killNamespaces(findStrayNamespaces(dir)); // leftovers of a lab whose state.json was lost
+  if (!old) await killNamespaces(findStrayNamespaces(dir), dir); // leftovers of a lab whose state.json was lost
 
   ensureMachineDirs();
   const ids = await ensureLabUser();
@@ -105,7 +105,7 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
     if (fits && isHostKeeper(prev)) keep.set(prev.name, prev);
     else replaced.push(prev);
   }
-  if (replaced.length > 0) await killNamespaces(new Set(replaced.map((h) => h.ns)));
+  if (replaced.length > 0) await killNamespaces(new Set(replaced.map((h) => h.ns)), dir);
 
   const bringHost = async (index: number): Promise<void> => {
     const name = makeHostName(index, total);
@@ -196,7 +196,7 @@ async function bringBastion(
     await waitForBanner(address, prev.port, report.state.bastion.pid, readyMs);
     return;
   }
-  if (prev) await killNamespaces(new Set([prev.ns]));
+  if (prev) await killNamespaces(new Set([prev.ns]), dir);
   const port = (await isPortFree(address, 22)) ? 22 : 2222;
   if (port !== 22 && !(await isPortFree(address, port))) throw new Error(`lab ${name}: ports 22 and 2222 on ${address} are both taken`);
   await prepareHost(dir, { name, address, port }, ids, machineHosts);

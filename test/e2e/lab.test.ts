@@ -138,6 +138,30 @@ describe('a second lab, up and down through the CLI', () => {
   });
 });
 
+describe('lab down never reaches into another lab', () => {
+  const dir = fs.mkdtempSync('/tmp/isuops-lab-stale-');
+  afterAll(async () => {
+    await runIsuops(['lab', 'down', '--dir', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a state.json naming namespaces that now belong to other hosts (ids are reused) kills none of them', async () => {
+    const up = await runIsuops(['lab', 'up', '1', '--dir', dir, '--base', '127.0.14']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    // As if this lab's hosts had died and the kernel had given their namespace ids to the shared
+    // lab's hosts: its state.json names the shared lab's namespaces.
+    const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+    const others = labState().hosts.map((h) => h.ns);
+    state.hosts.push(...others.map((ns, i) => ({ ...state.hosts[0], name: `isu9${i}`, ns })));
+    fs.writeFileSync(path.join(dir, 'state.json'), JSON.stringify(state));
+    const down = await runIsuops(['lab', 'down', '--dir', dir]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    const answers = await Promise.all(labHosts().map((h) => runSsh(h, 'hostname')));
+    expect(answers.map((r) => r.stdout)).toEqual(labHosts().map((h) => `${h}\n`));
+    expect((await runIsuops(['lab', 'status', '--dir', dir])).exitCode).toBe(1);
+  });
+});
+
 describe('a lab that grows past 99 hosts (names get a third digit)', () => {
   const dir = fs.mkdtempSync('/tmp/isuops-lab3-');
   afterAll(async () => {
