@@ -78,7 +78,7 @@ export function createBatchedWriter(stream: RenderStreams['stdout']): BatchedWri
         if (!reserve(p + end - start)) {
           stream.write(Buffer.concat([prefix, lines.subarray(start, end)]));
         } else {
-          // A prefix is a few bytes: a loop beats a native copy call.
+          // A prefix is a few bytes: copied by a loop, with no view allocated per line.
           for (let k = 0; k < p; k++) buf[used + k] = prefix[k];
           used += p;
           used += lines.copy(buf, used, start, end);
