@@ -1,26 +1,18 @@
-// Bundles the CLI into dist/isuops.js (+ dist/chunks/, one per lazily imported command): one file
-// to load instead of ~150 modules cuts ~50 ms of CPU from every run (the import graph resolved,
-// read and compiled module by module). tsc still type-checks and emits dist/**/*.js, which
-// tests and the bench import as a library; bin/isuops runs the bundle.
+// Bundles the CLI into one CommonJS file, dist/isuops.cjs, that bin/isuops runs through V8's code
+// cache. One file instead of ~150 modules, and no compiling on a warm start: `exec` on 5 hosts
+// spends ~0.13 s of CPU instead of ~0.22 s with tsc's separate modules. tsc still type-checks and
+// emits dist/**/*.js, which tests and the bench import as a library.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// what earlier builds left (the ESM bundle and its chunks)
 rmSync(path.join(repo, 'dist', 'chunks'), { recursive: true, force: true });
+rmSync(path.join(repo, 'dist', 'isuops.js'), { force: true });
 
-// ssh2 and its dependencies are CommonJS: they get a real `require` (for Node's built-ins and
-// native add-ons) and their own file's __dirname.
-const banner = [
-  "import { createRequire as __isuopsRequire } from 'node:module';",
-  "import { fileURLToPath as __isuopsPath } from 'node:url';",
-  'const require = __isuopsRequire(import.meta.url);',
-  'const __filename = __isuopsPath(import.meta.url);',
-  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-].join(' ');
-
-/** Native add-ons stay outside the bundle, loaded from node_modules where npm put them. */
+/** Native add-ons stay outside the bundle, required from node_modules where npm put them. */
 const nativeAddons = {
   name: 'native-addons',
   setup(b) {
@@ -33,17 +25,17 @@ const nativeAddons = {
 
 await build({
   absWorkingDir: repo,
-  entryPoints: { isuops: 'src/cli.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/isuops.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // cpu-features is an optional native dependency of ssh2 that compiles at install time.
   external: ['cpu-features'],
-  banner: { js: banner },
+  // src/ is ESM: its one use of import.meta (cli.ts finding ../package.json) gets this file's URL.
+  define: { 'import.meta.url': '__isuopsUrl' },
+  banner: { js: "const __isuopsUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [nativeAddons],
   logLevel: 'warning',
 });
