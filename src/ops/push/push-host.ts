@@ -135,7 +135,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     if (opts.diff) diffs = await collectDiffs(session, sftp, plans, useSudo);
     if (opts.dryRun || changes.length === 0) return finish('ok');
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
-    if (useSudo) sent = await applyWithSudo(session, sftp, plans, formatOwner(owner));
+    if (useSudo) sent = await applyWithSudo(session, sftp, plans, formatOwner(owner), opts.readLocal);
     else for (const plan of plans) {
       const s = await applyWithSftp(sftp, plan, opts.readLocal);
       sent = { files: sent.files + s.files, bytes: sent.bytes + s.bytes };

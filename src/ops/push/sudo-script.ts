@@ -3,17 +3,19 @@ import { quote } from 'shell-quote';
 /**
  * The root-side half of --sudo, run as `sudo -n /bin/sh -c SCRIPT isuops OP...`. Ops come
  * six words each: `KIND SRC DST MODE OWNER MTIME` (`-` = leave alone):
- * F (install staged file SRC at DST), L (symlink DST -> SRC), D (directory), A (attributes
- * only), X (rm -rf DST). F and L write a temp beside DST and `mv -T` it over DST, so DST is
- * always either the old or the whole new file; a failed step removes its temp.
+ * F (install staged file SRC at DST: a copy keeping SRC's mode and times, then MODE, OWNER and
+ * MTIME when given), L (symlink DST -> SRC), D (directory), A (attributes only), X (rm -rf DST).
+ * F and L write a temp beside DST and `mv -T` it over DST, so DST is always either the old or the
+ * whole new file; a failed step removes its temp. Attributes go owner first: chown clears setuid
+ * and setgid bits, chmod after it sets them.
  */
 const SCRIPT = [
   'rc=0',
-  'attrs() { { [ "$1" = - ] || chmod "$1" -- "$4"; } && { [ "$2" = - ] || chown -h -- "$2" "$4"; } && { [ "$3" = - ] || touch -h -d "@$3" -- "$4"; }; }',
+  'attrs() { { [ "$2" = - ] || chown -h -- "$2" "$4"; } && { [ "$1" = - ] || chmod "$1" -- "$4"; } && { [ "$3" = - ] || touch -h -d "@$3" -- "$4"; }; }',
   'put() {',
   '  d=${3%/*}; d=${d:-/}; b=${3##*/}',
   '  t=$(mktemp "$d/.$b.isuops-XXXXXX") || return 1',
-  '  if { if [ "$1" = F ]; then cat -- "$2" >"$t"; else rm -f -- "$t" && ln -s -- "$2" "$t"; fi; } && attrs "$4" "$5" "$6" "$t" && mv -f -T -- "$t" "$3"; then return 0; fi',
+  '  if { if [ "$1" = F ]; then cp --preserve=mode,timestamps -- "$2" "$t"; else rm -f -- "$t" && ln -s -- "$2" "$t"; fi; } && attrs "$4" "$5" "$6" "$t" && mv -f -T -- "$t" "$3"; then return 0; fi',
   '  rm -f -- "$t"; return 1',
   '}',
   'while [ $# -ge 6 ]; do',

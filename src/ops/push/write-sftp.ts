@@ -13,8 +13,8 @@ export interface SendCount {
 
 // Files in flight per host on its one SFTP session: many small ones hide the round trips
 // (64 measured faster than 16 for 1,000 files); large ones each keep 2 MB of writes in flight.
-const SMALL_FILES_IN_FLIGHT = 64;
-const LARGE_FILES_IN_FLIGHT = 4;
+export const SMALL_FILES_IN_FLIGHT = 64;
+export const LARGE_FILES_IN_FLIGHT = 4;
 
 async function attempt<T>(p: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -25,17 +25,21 @@ async function attempt<T>(p: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Uploads to a temp name beside the target, sets mode and mtime, then posix-renames over it. */
+/** Writes a new remote file with the local file's bytes, `mode` and `mtime`: small files from the run's shared copy, large ones streamed from disk. */
+export async function uploadFile(sftp: Sftp, localPath: string, size: number, remote: string, mode: number, mtime: number, readLocal?: LocalReader): Promise<void> {
+  const data = readLocal?.(localPath, size);
+  if (data) {
+    await sftp.putBuffer(remote, await data, { mode, atime: mtime, mtime });
+  } else {
+    await sftp.fastPut(localPath, remote, mode);
+    await sftp.setstat(remote, { mode, atime: mtime, mtime });
+  }
+}
+
 async function putFile(sftp: Sftp, local: { localPath: string; size: number }, target: string, mode: number, mtime: number, readLocal?: LocalReader): Promise<void> {
   const temp = makeTempPath(target);
   try {
-    // Small files come from the run's shared copy; large ones stream from disk.
-    const data = readLocal?.(local.localPath, local.size);
-    if (data) {
-      await sftp.putBuffer(temp, await data, { mode, atime: mtime, mtime });
-    } else {
-      await sftp.fastPut(local.localPath, temp, mode);
-      await sftp.setstat(temp, { mode, atime: mtime, mtime });
-    }
+    await uploadFile(sftp, local.localPath, local.size, temp, mode, mtime, readLocal);
     await sftp.rename(temp, target);
   } catch (err) {
     // A failed write never leaves its temporary behind.

@@ -6,7 +6,8 @@ import { describeSftpError, PushError } from './push-error.js';
 import { firstLine, runRemote } from './run-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { buildSudoCommands, formatMode, type SudoOp } from './sudo-script.js';
-import type { SendCount } from './write-sftp.js';
+import { LARGE_FILES_IN_FLIGHT, SMALL_FILES_IN_FLIGHT, uploadFile, type SendCount } from './write-sftp.js';
+import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 
 /** --chown as the script's chown takes it (`uid`, `uid:gid`, `:gid`), or `-` (root's default). */
 export function formatOwner(owner: { uid?: number; gid?: number } | undefined): string {
@@ -14,10 +15,23 @@ export function formatOwner(owner: { uid?: number; gid?: number } | undefined): 
   return `${owner.uid ?? ''}${owner.gid !== undefined ? `:${owner.gid}` : ''}`;
 }
 
-/** The ops that carry out `plans` as root; staged uploads are named `stage/N`. */
-export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner: string): { ops: SudoOp[]; uploads: Array<{ local: string; remote: string; size: number }> } {
+/** A file uploaded to the staging directory, with the mode and time it must end up with. */
+export interface StagedUpload {
+  local: string;
+  remote: string;
+  size: number;
+  mode: number;
+  mtime: number;
+}
+
+/**
+ * The ops that carry out `plans` as root; staged uploads are named `stage/N` and carry their
+ * mode and mtime already, so installing one costs a copy and a rename (no chmod or touch)
+ * unless the mode has setuid/setgid/sticky bits (which the login user may not be able to set).
+ */
+export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner: string): { ops: SudoOp[]; uploads: StagedUpload[] } {
   const ops: SudoOp[] = [];
-  const uploads: Array<{ local: string; remote: string; size: number }> = [];
+  const uploads: StagedUpload[] = [];
   const dirTimes: SudoOp[] = [];
   for (const plan of plans) {
     for (const dir of plan.missingParents) ops.push(['D', '-', dir, '0755', owner, '-']);
@@ -33,8 +47,8 @@ export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner:
         ops.push(d.create ? ['D', '-', item.path, mode, own, '-'] : ['A', '-', item.path, mode, own, '-']);
       } else if (local.type === 'file' && d.transfer) {
         const remote = `${stage}/${uploads.length}`;
-        uploads.push({ local: local.localPath, remote, size: local.size });
-        ops.push(['F', remote, item.path, formatMode(item.wantMode), owner === '-' ? '-' : owner, mtime]);
+        uploads.push({ local: local.localPath, remote, size: local.size, mode: item.wantMode & 0o777, mtime: local.mtime });
+        ops.push(['F', remote, item.path, item.wantMode > 0o777 ? formatMode(item.wantMode) : '-', owner === '-' ? '-' : owner, '-']);
       } else if (local.type === 'symlink' && d.transfer) {
         ops.push(['L', local.linkTarget ?? '', item.path, '-', owner === '-' ? '-' : owner, mtime]);
       } else {
@@ -52,7 +66,7 @@ export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner:
  * user), then runs the quoted root script that installs each through a temp file beside its
  * target and `mv -T` (atomic), and removes the staging directory in any case.
  */
-export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], owner: string): Promise<SendCount> {
+export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], owner: string, readLocal?: LocalReader): Promise<SendCount> {
   const stage = `/tmp/.isuops-stage-${randomBytes(6).toString('hex')}`;
   const { ops, uploads } = buildSudoOps(plans, stage, owner);
   if (ops.length === 0) return { files: 0, bytes: 0 };
@@ -62,11 +76,13 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
       await sftp.mkdir(stage, { mode: 0o700 }).catch((err) => {
         throw describeSftpError(err, stage);
       });
-      const limit = pLimit(16);
+      // The staging directory is 0700: the files' own modes do not open them to anyone.
+      const small = pLimit(SMALL_FILES_IN_FLIGHT);
+      const large = pLimit(LARGE_FILES_IN_FLIGHT);
       await Promise.all(
         uploads.map((u) =>
-          limit(async () => {
-            await sftp.fastPut(u.local, u.remote, 0o600).catch((err) => {
+          (u.size > SMALL_FILE_BYTES ? large : small)(async () => {
+            await uploadFile(sftp, u.local, u.size, u.remote, u.mode, u.mtime, readLocal).catch((err) => {
               throw describeSftpError(err, u.remote);
             });
             sent.files += 1;

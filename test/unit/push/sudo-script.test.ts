@@ -23,6 +23,15 @@ describe('sudo script', () => {
     expect([readFileSync(path.join(root, EVIL), 'utf8'), (st.mode & 0o777).toString(8), Math.floor(st.mtimeMs / 1000)]).toEqual(['new', '640', 1600000000]);
     expect(readdirSync(root).filter((n) => n.includes('isuops-') || n === 'pwned')).toEqual([]);
   });
+  it("installs a staged file as it was staged (mode, mtime) when the op leaves them alone ('-')", () => {
+    const staged = path.join(root, 'staged-attrs');
+    writeFileSync(staged, 'staged');
+    execFileSync('chmod', ['0604', staged]);
+    execFileSync('touch', ['-d', '@1500000000', staged]);
+    run([['F', staged, path.join(root, 'kept'), '-', '-', '-']]);
+    const st = lstatSync(path.join(root, 'kept'));
+    expect([readFileSync(path.join(root, 'kept'), 'utf8'), (st.mode & 0o7777).toString(8), Math.floor(st.mtimeMs / 1000)]).toEqual(['staged', '604', 1500000000]);
+  });
   it('replaces a symlink with a link to a new target', () => {
     run([['L', 'target two', path.join(root, 'ln'), '-', '-', '1600000000']]);
     expect(readlinkSync(path.join(root, 'ln'))).toBe('target two');
