@@ -159,6 +159,40 @@ describe('push', () => {
     expect(fails.stderr).toContain('isuops: isu05: --then: exit code 3');
   });
 
+  it('--sudo pushes a directory of many files as root: each file whole and atomic, names as data, modes and times kept; --chown', async () => {
+    const marker = `pwned-${randomBytes(3).toString('hex')}`;
+    const tree = path.join(local, 'sudo-tree');
+    const names = ['a.conf', `b $(touch ${marker}) \`touch ${marker}\` 'q'.conf`, '.hidden', '*', '-n', ...Array.from({ length: 40 }, (_, i) => `f${i}`)];
+    for (const [i, n] of names.entries()) write(path.join(tree, 'etc', n), `file ${i}\n`, i % 2 ? 0o600 : 0o644);
+    write(path.join(tree, 'etc', 'suid'), 'suid\n', 0o4755);
+    utimesSync(path.join(tree, 'etc'), T2, T2);
+    utimesSync(tree, T2, T2);
+    const dest = `/etc/systemd/system/e2e-tree-${randomBytes(3).toString('hex')}`;
+    const r = await push([`${tree}/`, '--dest', dest, '--sudo']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    for (const h of labHosts()) {
+      const dir = onHost(h, `${dest}/etc`);
+      expect(readdirSync(dir).sort()).toEqual([...names, 'suid'].sort());
+      for (const [i, n] of names.entries()) {
+        const st = lstatSync(path.join(dir, n));
+        expect([readFileSync(path.join(dir, n), 'utf8'), st.uid, (st.mode & 0o7777).toString(8), st.mtimeMs]).toEqual([`file ${i}\n`, 0, i % 2 ? '600' : '644', T1.getTime()]);
+      }
+      expect((lstatSync(path.join(dir, 'suid')).mode & 0o7777).toString(8)).toBe('4755');
+      expect(lstatSync(dir).mtimeMs).toBe(T2.getTime());
+      expect((await execOnHost(h, `ls -A / /root /home/isucon /tmp | grep -c ${marker} || true`)).stdout.trim()).toBe('0');
+    }
+    expect((await push([`${tree}/`, '--dest', dest, '--sudo'])).stdout).toBe('');
+    writeFileSync(path.join(tree, 'etc', 'a.conf'), 'changed\n');
+    const own = await push([`${tree}/`, '--dest', dest, '--sudo', '--chown', 'isucon:isucon', '-c']);
+    expect(own.exitCode, own.stderr).toBe(0);
+    for (const h of labHosts()) {
+      const dir = onHost(h, `${dest}/etc`);
+      expect(readFileSync(path.join(dir, 'a.conf'), 'utf8')).toBe('changed\n');
+      expect(readdirSync(dir).map((n) => lstatSync(path.join(dir, n)).uid).every((uid) => uid === lstatSync(onHost(h, '/home/isucon')).uid)).toBe(true);
+      expect((lstatSync(path.join(dir, 'suid')).mode & 0o7777).toString(8)).toBe('4755');
+    }
+  });
+
   it('a missing local path exits 2 naming it, before connecting', async () => {
     const r = await runIsuops(['push', '-H', 'nowhere.invalid', path.join(local, 'etc', 'app.conf'), path.join(local, 'nope.conf')]);
     expect([r.exitCode, r.stdout]).toEqual([2, '']);

@@ -4,10 +4,12 @@ import { quote } from 'shell-quote';
  * The root-side half of --sudo, run as `sudo -n /bin/sh -c SCRIPT isuops OP...`. Ops come
  * six words each: `KIND SRC DST MODE OWNER MTIME` (`-` = leave alone):
  * F (install staged file SRC at DST: a copy keeping SRC's mode and times, then MODE, OWNER and
- * MTIME when given), L (symlink DST -> SRC), D (directory), A (attributes only), X (rm -rf DST).
- * F and L write a temp beside DST and `mv -T` it over DST, so DST is always either the old or the
- * whole new file; a failed step removes its temp. Attributes go owner first: chown clears setuid
- * and setgid bits, chmod after it sets them.
+ * MTIME when given), G (install every file of the staged directory SRC into directory DST under
+ * its own name, OWNER when given), L (symlink DST -> SRC), D (directory), A (attributes only),
+ * X (rm -rf DST). F and L write a temp beside DST and `mv -T` it over DST; G copies into a private
+ * temp directory inside DST and renames each file from there (`mv -t`, rename(2) per file). So a
+ * target is always either the old or the whole new file; a failed step removes its temps.
+ * Attributes go owner first: chown clears setuid and setgid bits, chmod after it sets them.
  */
 const SCRIPT = [
   'rc=0',
@@ -18,9 +20,17 @@ const SCRIPT = [
   '  if { if [ "$1" = F ]; then cp --preserve=mode,timestamps -- "$2" "$t"; else rm -f -- "$t" && ln -s -- "$2" "$t"; fi; } && attrs "$4" "$5" "$6" "$t" && mv -f -T -- "$t" "$3"; then return 0; fi',
   '  rm -f -- "$t"; return 1',
   '}',
+  // Renames every entry of $1 into $2 under its own name; globs keep names as data, whatever bytes they hold.
+  'mvall() { d=$2; t=$1; set --; for f in "$t"/* "$t"/.[!.]* "$t"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi; done; [ $# -eq 0 ] || mv -f -t "$d" -- "$@"; }',
+  'batch() {',
+  '  t=$(mktemp -d "$3/.isuops-XXXXXX") || return 1',
+  '  if cp -R --preserve=mode,timestamps -- "$2/." "$t" && { [ "$5" = - ] || chown -R -h -- "$5" "$t"; } && mvall "$t" "$3"; then rmdir -- "$t"; return 0; fi',
+  '  rm -rf -- "$t"; return 1',
+  '}',
   'while [ $# -ge 6 ]; do',
   '  case $1 in',
   '    F|L) put "$@" || { echo "isuops: could not write $3" >&2; rc=1; } ;;',
+  '    G) batch "$@" || { echo "isuops: could not write files into $3" >&2; rc=1; } ;;',
   '    D) { { [ -d "$3" ] && [ ! -L "$3" ]; } || { rm -f -- "$3" && mkdir -- "$3"; }; } && attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not create directory $3" >&2; rc=1; } ;;',
   '    A) attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not set attributes of $3" >&2; rc=1; } ;;',
   '    X) rm -rf -- "$3" || { echo "isuops: could not delete $3" >&2; rc=1; } ;;',
@@ -31,7 +41,7 @@ const SCRIPT = [
 ].join('\n');
 
 /** One six-word op of the sudo script. */
-export type SudoOp = [kind: 'F' | 'L' | 'D' | 'A' | 'X', src: string, dst: string, mode: string, owner: string, mtime: string];
+export type SudoOp = [kind: 'F' | 'G' | 'L' | 'D' | 'A' | 'X', src: string, dst: string, mode: string, owner: string, mtime: string];
 
 // sshd hands the whole command to the shell as one argument; Linux caps one argument at 128 KiB.
 const MAX_COMMAND = 100_000;

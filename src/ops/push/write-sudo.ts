@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import pLimit from 'p-limit';
 import type { HostSession } from '../../ssh/session.js';
-import type { SourcePlan } from './plan.js';
+import type { PlanItem, SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
 import { firstLine, runRemote } from './run-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
@@ -24,58 +25,93 @@ export interface StagedUpload {
   mtime: number;
 }
 
+// Files one G op installs at most: their names all go on one `mv` command line.
+const MAX_BATCH_FILES = 1000;
+
 /**
- * The ops that carry out `plans` as root; staged uploads are named `stage/N` and carry their
- * mode and mtime already, so installing one costs a copy and a rename (no chmod or touch)
- * unless the mode has setuid/setgid/sticky bits (which the login user may not be able to set).
+ * The ops that carry out `plans` as root. Staged uploads carry their mode and mtime already,
+ * so root only copies and renames: files of one target directory are staged together as
+ * `stage/gK/<name>` and installed by one G op (a few processes per directory, not per file);
+ * a file alone in its directory, or whose mode has setuid/setgid/sticky bits (which the login
+ * user may not be able to set), is staged as `stage/fN` and installed by an F op.
  */
-export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner: string): { ops: SudoOp[]; uploads: StagedUpload[] } {
+export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner: string): { ops: SudoOp[]; uploads: StagedUpload[]; stageDirs: string[] } {
   const ops: SudoOp[] = [];
   const uploads: StagedUpload[] = [];
+  const stageDirs: string[] = [];
   const dirTimes: SudoOp[] = [];
+  const fileOwner = owner === '-' ? '-' : owner;
+  let lone = 0;
+  const stageFile = (item: PlanItem): string => {
+    const remote = `${stage}/f${lone++}`;
+    uploads.push({ local: item.local.localPath, remote, size: item.local.size, mode: item.wantMode & 0o777, mtime: item.local.mtime });
+    return remote;
+  };
   for (const plan of plans) {
     for (const dir of plan.missingParents) ops.push(['D', '-', dir, '0755', owner, '-']);
     for (const del of plan.deletions) ops.push(['X', '-', del.path, '-', '-', '-']);
+    // plain files to install, by target directory (in tree order)
+    const byDir = new Map<string, PlanItem[]>();
     for (const item of plan.items) {
       const { decision: d, local } = item;
       if (d.code === null) continue;
-      const mode = d.setMode || d.create ? formatMode(item.wantMode) : '-';
       const own = d.setOwner || d.create ? owner : '-';
+      // chown clears setuid/setgid: a mode with them is set again after an owner change
+      const mode = d.setMode || d.create || (own !== '-' && item.wantMode > 0o777) ? formatMode(item.wantMode) : '-';
       const mtime = String(local.mtime);
       if (d.replace && item.remote?.type === 'dir' && local.type !== 'dir') ops.push(['X', '-', item.path, '-', '-', '-']);
       if (local.type === 'dir') {
         ops.push(d.create ? ['D', '-', item.path, mode, own, '-'] : ['A', '-', item.path, mode, own, '-']);
+      } else if (local.type === 'file' && d.transfer && item.wantMode > 0o777) {
+        ops.push(['F', stageFile(item), item.path, formatMode(item.wantMode), fileOwner, '-']);
       } else if (local.type === 'file' && d.transfer) {
-        const remote = `${stage}/${uploads.length}`;
-        uploads.push({ local: local.localPath, remote, size: local.size, mode: item.wantMode & 0o777, mtime: local.mtime });
-        ops.push(['F', remote, item.path, item.wantMode > 0o777 ? formatMode(item.wantMode) : '-', owner === '-' ? '-' : owner, '-']);
+        const dir = path.posix.dirname(item.path);
+        byDir.set(dir, [...(byDir.get(dir) ?? []), item]);
       } else if (local.type === 'symlink' && d.transfer) {
-        ops.push(['L', local.linkTarget ?? '', item.path, '-', owner === '-' ? '-' : owner, mtime]);
+        ops.push(['L', local.linkTarget ?? '', item.path, '-', fileOwner, mtime]);
       } else {
         ops.push(['A', '-', item.path, local.type === 'symlink' ? '-' : mode, own, d.setTime ? mtime : '-']);
+      }
+    }
+    // After every directory exists and every directory in a file's way is gone.
+    for (const [dir, items] of byDir) {
+      if (items.length === 1) {
+        ops.push(['F', stageFile(items[0]), items[0].path, '-', fileOwner, '-']);
+        continue;
+      }
+      for (let i = 0; i < items.length; i += MAX_BATCH_FILES) {
+        const group = `${stage}/g${stageDirs.length}`;
+        stageDirs.push(group);
+        for (const item of items.slice(i, i + MAX_BATCH_FILES)) {
+          uploads.push({ local: item.local.localPath, remote: `${group}/${path.posix.basename(item.path)}`, size: item.local.size, mode: item.wantMode & 0o777, mtime: item.local.mtime });
+        }
+        ops.push(['G', group, dir, '-', fileOwner, '-']);
       }
     }
     // Directory times last: every write inside a directory changes its mtime.
     for (const item of plan.items) if (item.local.type === 'dir') dirTimes.push(['A', '-', item.path, '-', '-', String(item.local.mtime)]);
   }
-  return { ops: ops.length > 0 ? [...ops, ...dirTimes] : [], uploads };
+  return { ops: ops.length > 0 ? [...ops, ...dirTimes] : [], uploads, stageDirs };
 }
 
 /**
  * --sudo: uploads changed files into a private staging directory in /tmp (as the login
- * user), then runs the quoted root script that installs each through a temp file beside its
- * target and `mv -T` (atomic), and removes the staging directory in any case.
+ * user), then runs the quoted root script that installs each through a temp beside its target
+ * and a rename (atomic), and removes the staging directory in any case.
  */
 export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], owner: string, readLocal?: LocalReader): Promise<SendCount> {
   const stage = `/tmp/.isuops-stage-${randomBytes(6).toString('hex')}`;
-  const { ops, uploads } = buildSudoOps(plans, stage, owner);
+  const { ops, uploads, stageDirs } = buildSudoOps(plans, stage, owner);
   if (ops.length === 0) return { files: 0, bytes: 0 };
   const sent: SendCount = { files: 0, bytes: 0 };
   try {
     if (uploads.length > 0) {
-      await sftp.mkdir(stage, { mode: 0o700 }).catch((err) => {
-        throw describeSftpError(err, stage);
-      });
+      const mkdir = (dir: string): Promise<void> =>
+        sftp.mkdir(dir, { mode: 0o700 }).catch((err) => {
+          throw describeSftpError(err, dir);
+        });
+      await mkdir(stage);
+      await Promise.all(stageDirs.map(mkdir));
       // The staging directory is 0700: the files' own modes do not open them to anyone.
       const small = pLimit(SMALL_FILES_IN_FLIGHT);
       const large = pLimit(LARGE_FILES_IN_FLIGHT);

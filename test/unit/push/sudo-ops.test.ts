@@ -14,7 +14,36 @@ describe('buildSudoOps', () => {
     const entries = [file('', mode)];
     const plan = planSource('/etc/x.conf', entries, new Map(), [], { checksum: false, sameContent: new Map(), delete: false });
     const { ops, uploads } = buildSudoOps([plan], '/tmp/.stage', owner);
-    expect(ops).toEqual([['F', '/tmp/.stage/0', '/etc/x.conf', opMode, owner, '-']]);
-    expect(uploads).toEqual([{ local: '/src/x.conf', remote: '/tmp/.stage/0', size: 10, mode: stagedMode, mtime: 1600000000 }]);
+    expect(ops).toEqual([['F', '/tmp/.stage/f0', '/etc/x.conf', opMode, owner, '-']]);
+    expect(uploads).toEqual([{ local: '/src/x.conf', remote: '/tmp/.stage/f0', size: 10, mode: stagedMode, mtime: 1600000000 }]);
+  });
+
+  it('files of one directory go in one G op, after the directories they need; a lone file or a setuid one gets an F op', () => {
+    const dir = (rel: string): LocalEntry => ({ rel, localPath: `/src/${rel}`, type: 'dir', mode: 0o755, size: 0, mtime: 1600000000 });
+    const f = (rel: string, mode = 0o644): LocalEntry => ({ rel, localPath: `/src/${rel}`, type: 'file', mode, size: 10, mtime: 1600000000 });
+    const entries = [dir(''), f('a.conf'), f('b.conf'), dir('one'), f('one/only'), dir('sub'), f('sub/c.conf'), f('sub/d.conf'), f('sub/e', 0o4755)];
+    const plan = planSource('/etc/app', entries, new Map(), [], { checksum: false, sameContent: new Map(), delete: false });
+    const { ops, uploads, stageDirs } = buildSudoOps([plan], '/tmp/.stage', '-');
+    expect(ops.map((o) => o.slice(0, 3).join(' '))).toEqual([
+      'D - /etc/app',
+      'D - /etc/app/one',
+      'D - /etc/app/sub',
+      'F /tmp/.stage/f0 /etc/app/sub/e',
+      'G /tmp/.stage/g0 /etc/app',
+      'F /tmp/.stage/f1 /etc/app/one/only',
+      'G /tmp/.stage/g1 /etc/app/sub',
+      'A - /etc/app',
+      'A - /etc/app/one',
+      'A - /etc/app/sub',
+    ]);
+    expect(stageDirs).toEqual(['/tmp/.stage/g0', '/tmp/.stage/g1']);
+    expect(uploads.map((u) => `${u.local} -> ${u.remote}`)).toEqual([
+      '/src/sub/e -> /tmp/.stage/f0',
+      '/src/a.conf -> /tmp/.stage/g0/a.conf',
+      '/src/b.conf -> /tmp/.stage/g0/b.conf',
+      '/src/one/only -> /tmp/.stage/f1',
+      '/src/sub/c.conf -> /tmp/.stage/g1/c.conf',
+      '/src/sub/d.conf -> /tmp/.stage/g1/d.conf',
+    ]);
   });
 });

@@ -32,6 +32,33 @@ describe('sudo script', () => {
     const st = lstatSync(path.join(root, 'kept'));
     expect([readFileSync(path.join(root, 'kept'), 'utf8'), (st.mode & 0o7777).toString(8), Math.floor(st.mtimeMs / 1000)]).toEqual(['staged', '604', 1500000000]);
   });
+  it('G installs every staged file of a directory under its own name (any bytes), replacing what was there; no temp left', () => {
+    const stage = path.join(root, 'stage-g');
+    const dest = path.join(root, 'dest-g');
+    mkdirSync(stage);
+    mkdirSync(dest);
+    const names = [EVIL, '.hidden', '..dots', '*', 'new\nline', '-n'];
+    names.forEach((n, i) => {
+      writeFileSync(path.join(stage, n), `v${i}`);
+      execFileSync('touch', ['-d', '@1400000000', path.join(stage, n)]);
+    });
+    writeFileSync(path.join(dest, '.hidden'), 'old');
+    run([['G', stage, dest, '-', '-', '-']]);
+    expect(readdirSync(dest).sort()).toEqual([...names].sort());
+    expect(names.map((n) => readFileSync(path.join(dest, n), 'utf8'))).toEqual(names.map((_, i) => `v${i}`));
+    expect(Math.floor(lstatSync(path.join(dest, '*')).mtimeMs / 1000)).toBe(1400000000);
+    expect(readdirSync(root).filter((n) => n === 'pwned')).toEqual([]);
+  });
+  it('G with a directory in the way fails, names the directory and removes its temp directory', () => {
+    const stage = path.join(root, 'stage-g2');
+    const dest = path.join(root, 'dest-g2');
+    mkdirSync(stage);
+    mkdirSync(path.join(dest, 'busy'), { recursive: true });
+    writeFileSync(path.join(stage, 'busy'), 'x');
+    writeFileSync(path.join(stage, 'fine'), 'y');
+    expect(() => run([['G', stage, dest, '-', '-', '-']])).toThrow(/could not write files into/);
+    expect(readdirSync(dest).filter((n) => n.startsWith('.isuops-'))).toEqual([]);
+  });
   it('replaces a symlink with a link to a new target', () => {
     run([['L', 'target two', path.join(root, 'ln'), '-', '-', '1600000000']]);
     expect(readlinkSync(path.join(root, 'ln'))).toBe('target two');
