@@ -48,6 +48,9 @@ export async function benchPush({ lab, repo, runs, work, unavailable = {}, hosts
   const sets = [
     { what: '64 MB file', src: src.big, rsyncSrc: src.big, dest: '/home/isucon/bench-big', landed: (f) => existsSync(f) && statSync(f).size === BIG },
     { what: '1,000 small files', src: src.small, rsyncSrc: `${src.small}/`, dest: '/home/isucon/bench-small', landed: (f) => countFiles(f) === SMALL_FILES },
+    // root-owned targets (each lab host has its own /etc/systemd/system): isuops --sudo vs
+    // rsync run as root on the host (`--rsync-path='sudo -n rsync'`)
+    { what: '1,000 small files as root', sudo: true, src: src.small, rsyncSrc: `${src.small}/`, dest: '/etc/systemd/system/bench-small', landed: (f) => countFiles(f) === SMALL_FILES },
   ];
   const rows = [];
   for (const set of sets) {
@@ -55,9 +58,9 @@ export async function benchPush({ lab, repo, runs, work, unavailable = {}, hosts
     const cases = {
       // the same source form as rsync's (`small/`: its contents into DEST): with `small`, the second
       // run would put a new copy in DEST/small, as rsync would, and not be a re-push at all
-      isuops: ['node', `${repo}/bin/isuops`, 'push', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), '--dest', set.dest, set.rsyncSrc],
-      ...(unavailable.prsync ? {} : { prsync: ['parallel-rsync', '-h', hostsFile, '-p', String(FANOUT), '-t', '0', '-a', '-S', opts, set.rsyncSrc, set.dest] }),
-      ...(unavailable.rsync ? {} : { 'xargs+rsync': ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} rsync -a -e 'ssh ${opts}' ${set.rsyncSrc} {}:${set.dest}`] }),
+      isuops: ['node', `${repo}/bin/isuops`, 'push', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), ...(set.sudo ? ['--sudo'] : []), '--dest', set.dest, set.rsyncSrc],
+      ...(unavailable.prsync || set.sudo ? {} : { prsync: ['parallel-rsync', '-h', hostsFile, '-p', String(FANOUT), '-t', '0', '-a', '-S', opts, set.rsyncSrc, set.dest] }),
+      ...(unavailable.rsync ? {} : { 'xargs+rsync': ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} rsync -a ${set.sudo ? `--rsync-path='sudo -n rsync' ` : ''}-e 'ssh ${opts}' ${set.rsyncSrc} {}:${set.dest}`] }),
     };
     for (const [tool, argv] of Object.entries(cases)) {
       const landed = (s) => (s.landed = names.every((name) => set.landed(remote(name, set.dest))));
