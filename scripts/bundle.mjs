@@ -3,14 +3,10 @@
 // spends ~0.13 s of CPU instead of ~0.22 s with tsc's separate modules. tsc still type-checks and
 // emits dist/**/*.js, which tests and the bench import as a library.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// what earlier builds left (the ESM bundle and its chunks)
-rmSync(path.join(repo, 'dist', 'chunks'), { recursive: true, force: true });
-rmSync(path.join(repo, 'dist', 'isuops.js'), { force: true });
 
 /** Native add-ons stay outside the bundle, required from node_modules where npm put them. */
 const nativeAddons = {

@@ -14,7 +14,7 @@ function gate(stream: NodeJS.WriteStream, flow: FlowGate): OutStream {
     write(chunk: string | Uint8Array): boolean {
       if (failed) return true;
       const ok = stream.write(chunk);
-      if (!ok && !flow.isClosed && !failed) {
+      if (!ok && !flow.isClosed) {
         flow.close();
         stream.once('drain', () => flow.open());
       }

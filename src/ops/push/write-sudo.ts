@@ -40,13 +40,12 @@ export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner:
   const uploads: StagedUpload[] = [];
   const stageDirs: string[] = [];
   const dirTimes: SudoOp[] = [];
-  const fileOwner = owner === '-' ? '-' : owner;
-  let lone = 0;
-  const stageFile = (item: PlanItem): string => {
-    const remote = `${stage}/f${lone++}`;
+  const stageAs = (item: PlanItem, remote: string): string => {
     uploads.push({ local: item.local.localPath, remote, size: item.local.size, mode: item.wantMode & 0o777, mtime: item.local.mtime });
     return remote;
   };
+  let lone = 0;
+  const stageFile = (item: PlanItem): string => stageAs(item, `${stage}/f${lone++}`);
   for (const plan of plans) {
     for (const dir of plan.missingParents) ops.push(['D', '-', dir, '0755', owner, '-']);
     for (const del of plan.deletions) ops.push(['X', '-', del.path, '-', '-', '-']);
@@ -63,12 +62,14 @@ export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner:
       if (local.type === 'dir') {
         ops.push(d.create ? ['D', '-', item.path, mode, own, '-'] : ['A', '-', item.path, mode, own, '-']);
       } else if (local.type === 'file' && d.transfer && item.wantMode > 0o777) {
-        ops.push(['F', stageFile(item), item.path, formatMode(item.wantMode), fileOwner, '-']);
+        ops.push(['F', stageFile(item), item.path, formatMode(item.wantMode), owner, '-']);
       } else if (local.type === 'file' && d.transfer) {
         const dir = path.posix.dirname(item.path);
-        byDir.set(dir, [...(byDir.get(dir) ?? []), item]);
+        const items = byDir.get(dir);
+        if (items) items.push(item);
+        else byDir.set(dir, [item]);
       } else if (local.type === 'symlink' && d.transfer) {
-        ops.push(['L', local.linkTarget ?? '', item.path, '-', fileOwner, mtime]);
+        ops.push(['L', local.linkTarget ?? '', item.path, '-', owner, mtime]);
       } else {
         ops.push(['A', '-', item.path, local.type === 'symlink' ? '-' : mode, own, d.setTime ? mtime : '-']);
       }
@@ -76,16 +77,14 @@ export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner:
     // After every directory exists and every directory in a file's way is gone.
     for (const [dir, items] of byDir) {
       if (items.length === 1) {
-        ops.push(['F', stageFile(items[0]), items[0].path, '-', fileOwner, '-']);
+        ops.push(['F', stageFile(items[0]), items[0].path, '-', owner, '-']);
         continue;
       }
       for (let i = 0; i < items.length; i += MAX_BATCH_FILES) {
         const group = `${stage}/g${stageDirs.length}`;
         stageDirs.push(group);
-        for (const item of items.slice(i, i + MAX_BATCH_FILES)) {
-          uploads.push({ local: item.local.localPath, remote: `${group}/${path.posix.basename(item.path)}`, size: item.local.size, mode: item.wantMode & 0o777, mtime: item.local.mtime });
-        }
-        ops.push(['G', group, dir, '-', fileOwner, '-']);
+        for (const item of items.slice(i, i + MAX_BATCH_FILES)) stageAs(item, `${group}/${path.posix.basename(item.path)}`);
+        ops.push(['G', group, dir, '-', owner, '-']);
       }
     }
     // Directory times last: every write inside a directory changes its mtime.

@@ -3,7 +3,8 @@ import { planSource } from '../../../src/ops/push/plan.js';
 import type { LocalEntry } from '../../../src/ops/push/types.js';
 import { buildSudoOps } from '../../../src/ops/push/write-sudo.js';
 
-const file = (rel: string, mode: number): LocalEntry => ({ rel, localPath: '/src/x.conf', type: 'file', mode, size: 10, mtime: 1600000000 });
+const file = (rel: string, mode = 0o644, localPath = `/src/${rel}`): LocalEntry => ({ rel, localPath, type: 'file', mode, size: 10, mtime: 1600000000 });
+const dir = (rel: string): LocalEntry => ({ rel, localPath: `/src/${rel}`, type: 'dir', mode: 0o755, size: 0, mtime: 1600000000 });
 
 describe('buildSudoOps', () => {
   it.each([
@@ -11,7 +12,7 @@ describe('buildSudoOps', () => {
     ['setuid/setgid/sticky bits are set by root after the copy', 0o4755, '-', '04755', 0o755],
     ['--chown: root chowns, then sets the mode (chown clears setuid)', 0o2755, '1000:1000', '02755', 0o755],
   ])('%s', (_name, mode, owner, opMode, stagedMode) => {
-    const entries = [file('', mode)];
+    const entries = [file('', mode, '/src/x.conf')];
     const plan = planSource('/etc/x.conf', entries, new Map(), [], { checksum: false, sameContent: new Map(), delete: false });
     const { ops, uploads } = buildSudoOps([plan], '/tmp/.stage', owner);
     expect(ops).toEqual([['F', '/tmp/.stage/f0', '/etc/x.conf', opMode, owner, '-']]);
@@ -19,9 +20,7 @@ describe('buildSudoOps', () => {
   });
 
   it('files of one directory go in one G op, after the directories they need; a lone file or a setuid one gets an F op', () => {
-    const dir = (rel: string): LocalEntry => ({ rel, localPath: `/src/${rel}`, type: 'dir', mode: 0o755, size: 0, mtime: 1600000000 });
-    const f = (rel: string, mode = 0o644): LocalEntry => ({ rel, localPath: `/src/${rel}`, type: 'file', mode, size: 10, mtime: 1600000000 });
-    const entries = [dir(''), f('a.conf'), f('b.conf'), dir('one'), f('one/only'), dir('sub'), f('sub/c.conf'), f('sub/d.conf'), f('sub/e', 0o4755)];
+    const entries = [dir(''), file('a.conf'), file('b.conf'), dir('one'), file('one/only'), dir('sub'), file('sub/c.conf'), file('sub/d.conf'), file('sub/e', 0o4755)];
     const plan = planSource('/etc/app', entries, new Map(), [], { checksum: false, sameContent: new Map(), delete: false });
     const { ops, uploads, stageDirs } = buildSudoOps([plan], '/tmp/.stage', '-');
     expect(ops.map((o) => o.slice(0, 3).join(' '))).toEqual([
