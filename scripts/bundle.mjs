@@ -19,6 +19,25 @@ const nativeAddons = {
   },
 };
 
+/**
+ * ssh2's packet code (protocol/crypto.js) gets node:crypto with randomFillSync drawn from a pool
+ * (src/ssh/random-pool.ts): it fills every packet's padding with a call of its own.
+ */
+const pooledPadding = {
+  name: 'pooled-padding',
+  setup(b) {
+    const shim = 'isuops-ssh2-crypto';
+    b.onResolve({ filter: /^crypto$/ }, (args) =>
+      /ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/.test(args.importer) ? { path: shim, namespace: shim } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: shim }, () => ({
+      contents: `const crypto = require('node:crypto');\nconst { pooledRandomFill } = require(${JSON.stringify(path.join(repo, 'src/ssh/random-pool.ts'))});\nmodule.exports = { ...crypto, randomFillSync: pooledRandomFill };\n`,
+      loader: 'js',
+      resolveDir: repo,
+    }));
+  },
+};
+
 await build({
   absWorkingDir: repo,
   entryPoints: ['src/cli.ts'],
@@ -32,6 +51,6 @@ await build({
   // src/ is ESM: its one use of import.meta (cli.ts finding ../package.json) gets this file's URL.
   define: { 'import.meta.url': '__isuopsUrl' },
   banner: { js: "const __isuopsUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [nativeAddons],
+  plugins: [nativeAddons, pooledPadding],
   logLevel: 'warning',
 });
