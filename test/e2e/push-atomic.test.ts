@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,4 +76,69 @@ describe('push atomicity', () => {
       await execOnHost(HOST, `umount ${small}`);
     }
   });
+
+  it('kill -9 while many files stream to root (--sudo): every target old or whole new, and the host removes its staging', async () => {
+    const tree = path.join(local, 'many');
+    const names = Array.from({ length: 400 }, (_, i) => `f${String(i).padStart(3, '0')}`);
+    const old = (n: string): string => `old ${n}\n`;
+    const fresh = (i: number): Buffer => Buffer.alloc(60 * 1024, `new ${i} `);
+    const dest = '/etc/systemd/system/e2e-many';
+    const destOnHost = onHost(dest);
+    const staging = (): string[] => (existsSync(destOnHost) ? readdirSync(destOnHost).filter((n) => n.startsWith('.isuops-')) : []);
+    let killedMidway = false;
+    for (let attempt = 0; attempt < 5 && !killedMidway; attempt++) {
+      rmSync(tree, { recursive: true, force: true });
+      for (const n of names) writeFileSync(path.join(mkdirp(tree), n), old(n));
+      expect((await runIsuops(['push', ...cfg(), `${tree}/`, '--dest', dest, '--sudo'])).exitCode).toBe(0);
+      for (const [i, n] of names.entries()) writeFileSync(path.join(tree, n), fresh(i));
+      const child = execa('node', [ISUOPS_BIN, 'push', ...cfg(), `${tree}/`, '--dest', dest, '--sudo'], { reject: false });
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && child.exitCode === null) {
+        // tar is writing into the staging directory: the stream is under way
+        const [stage] = staging();
+        if (stage !== undefined && readdirSync(path.join(destOnHost, stage)).length >= 20) {
+          child.kill('SIGKILL');
+          killedMidway = true;
+          break;
+        }
+        await sleep(2);
+      }
+      await child;
+    }
+    expect(killedMidway).toBe(true);
+    // The host's tar sees the stream end early, fails, and the script removes what it staged.
+    const deadline = Date.now() + 10_000;
+    while (staging().length > 0 && Date.now() < deadline) await sleep(50);
+    expect(staging()).toEqual([]);
+    const states = names.map((n, i) => {
+      const got = readFileSync(path.join(destOnHost, n));
+      if (got.equals(Buffer.from(old(n)))) return 'old';
+      return got.equals(fresh(i)) ? 'new' : 'partial';
+    });
+    expect(states.filter((s) => s === 'partial')).toEqual([]);
+    // The next push completes every file.
+    expect((await runIsuops(['push', ...cfg(), `${tree}/`, '--dest', dest, '--sudo'])).exitCode).toBe(0);
+    expect(names.every((n, i) => readFileSync(path.join(destOnHost, n)).equals(fresh(i)))).toBe(true);
+    await execOnHost(HOST, `rm -rf ${dest}`);
+  });
+
+  it('--sudo, many files, disk full: the host fails naming a target, nothing installed, its staging removed', async () => {
+    const small = path.join(local, 'small-root');
+    const tree = path.join(local, 'full-src');
+    await execOnHost(HOST, `mkdir -p ${small} && mount -t tmpfs -o size=512k tmpfs ${small}`);
+    try {
+      for (let i = 0; i < 20; i++) writeFileSync(path.join(mkdirp(tree), `f${i}`), randomBytes(40 * 1024));
+      const r = await runIsuops(['push', ...cfg(), `${tree}/`, '--dest', small, '--sudo']);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`isuops: ${HOST}: ${small}/f\\d+: (no space left on device|wrote only \\d+ of \\d+ bytes \\(disk full\\?\\))`));
+      expect((await execOnHost(HOST, `ls -A ${small}`)).stdout).toBe('');
+    } finally {
+      await execOnHost(HOST, `umount ${small}`);
+    }
+  });
 });
+
+function mkdirp(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -17,7 +17,7 @@ import { findMissingParents, scanRemote } from './scan-remote.js';
 import { wrapSftp, type Sftp } from '../sftp/sftp-async.js';
 import type { PushChange, PushResult, PushSource, WantedOwner } from './types.js';
 import { applyWithSftp, type SendCount } from './write-sftp.js';
-import { applyWithSudo, formatOwner } from './write-sudo.js';
+import { applyWithSudo } from './write-sudo.js';
 
 const debug = debuglog('isuops');
 
@@ -135,7 +135,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     if (opts.diff) diffs = await collectDiffs(session, sftp, plans, useSudo);
     if (opts.dryRun || changes.length === 0) return finish('ok');
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
-    if (useSudo) sent = await applyWithSudo(session, sftp, plans, formatOwner(owner), opts.readLocal);
+    if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal);
     else for (const plan of plans) {
       const s = await applyWithSftp(sftp, plan, opts.readLocal);
       sent = { files: sent.files + s.files, bytes: sent.bytes + s.bytes };

@@ -36,3 +36,36 @@ export async function runRemote(session: HostSession, argv: readonly string[], o
 export function firstLine(buf: Buffer): string {
   return buf.toString('utf8').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
+
+/**
+ * Runs an already quoted `command`, feeding it `input` chunk by chunk (at the channel's pace;
+ * stops feeding if the command ends first) and keeping its exit code and stderr.
+ */
+export async function runScript(session: HostSession, command: string, input?: AsyncIterable<Buffer>): Promise<{ code: number | null; stderr: Buffer }> {
+  const err: Buffer[] = [];
+  let code: number | null = null;
+  let closed!: Promise<void>;
+  let isClosed = false;
+  const channel = await session.exec(command, (ch) => {
+    ch.resume();
+    ch.stderr.on('data', (c: Buffer) => err.push(c));
+    ch.on('exit', (c: number | null) => {
+      code = c;
+    });
+    closed = new Promise((resolve) =>
+      ch.once('close', () => {
+        isClosed = true;
+        resolve();
+      }),
+    );
+  });
+  if (input) {
+    for await (const chunk of input) {
+      if (isClosed) break;
+      if (!channel.write(chunk)) await Promise.race([new Promise((resolve) => channel.once('drain', resolve)), closed]);
+    }
+  }
+  if (!isClosed) channel.end();
+  await closed;
+  return { code, stderr: Buffer.concat(err) };
+}

@@ -6,13 +6,17 @@ import { quote } from 'shell-quote';
  * F (install staged file SRC at DST: a copy keeping SRC's mode and times, then MODE, OWNER and
  * MTIME when given), G (install every file of the staged directory SRC into directory DST under
  * its own name, OWNER when given), L (symlink DST -> SRC), D (directory), A (attributes only),
- * X (rm -rf DST). F and L write a temp beside DST and `mv -T` it over DST; G copies into a private
+ * X (rm -rf DST), T (extract the tar archive on stdin at DST, `/`: see tar-batch.ts), M (rename every
+ * file of the staging directory SRC, filled by T, into directory DST; after a failed T, only
+ * remove SRC). F and L write a temp beside DST and `mv -T` it over DST; G copies into a private
  * temp directory inside DST and renames each file from there (`mv -t`, rename(2) per file). So a
  * target is always either the old or the whole new file; a failed step removes its temps.
  * Attributes go owner first: chown clears setuid and setgid bits, chmod after it sets them.
+ * SIGPIPE is ignored: if the connection drops, the script still removes its temps.
  */
 const SCRIPT = [
-  'rc=0',
+  "trap '' PIPE",
+  'rc=0; tfail=',
   'attrs() { { [ "$2" = - ] || chown -h -- "$2" "$4"; } && { [ "$1" = - ] || chmod "$1" -- "$4"; } && { [ "$3" = - ] || touch -h -d "@$3" -- "$4"; }; }',
   'put() {',
   '  d=${3%/*}; d=${d:-/}; b=${3##*/}',
@@ -34,6 +38,8 @@ const SCRIPT = [
   '    D) { { [ -d "$3" ] && [ ! -L "$3" ]; } || { rm -f -- "$3" && mkdir -- "$3"; }; } && attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not create directory $3" >&2; rc=1; } ;;',
   '    A) attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not set attributes of $3" >&2; rc=1; } ;;',
   '    X) rm -rf -- "$3" || { echo "isuops: could not delete $3" >&2; rc=1; } ;;',
+  '    T) tar -x -p --numeric-owner -f - -C "$3" || { tfail=1; rc=1; } ;;',
+  '    M) if [ -z "$tfail" ] && mvall "$2" "$3" && rmdir -- "$2"; then :; else rm -rf -- "$2"; [ -n "$tfail" ] || { echo "isuops: could not write files into $3" >&2; rc=1; }; fi ;;',
   '  esac',
   '  shift 6',
   'done',
@@ -41,10 +47,10 @@ const SCRIPT = [
 ].join('\n');
 
 /** One six-word op of the sudo script. */
-export type SudoOp = [kind: 'F' | 'G' | 'L' | 'D' | 'A' | 'X', src: string, dst: string, mode: string, owner: string, mtime: string];
+export type SudoOp = [kind: 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'T' | 'M', src: string, dst: string, mode: string, owner: string, mtime: string];
 
 // sshd hands the whole command to the shell as one argument; Linux caps one argument at 128 KiB.
-const MAX_COMMAND = 100_000;
+export const MAX_COMMAND = 100_000;
 
 /** The argv (before quoting) that runs `ops` as root; `quote` turns it into the exec request. */
 export function buildSudoArgv(ops: readonly SudoOp[]): string[] {

@@ -1,14 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { HostSession } from '../../ssh/session.js';
 import type { PlanItem, SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
-import { firstLine, runRemote } from './run-remote.js';
+import { firstLine, runRemote, runScript } from './run-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { buildSudoCommands, formatMode, type SudoOp } from './sudo-script.js';
 import { LARGE_FILES_IN_FLIGHT, SMALL_FILES_IN_FLIGHT, uploadFile, type SendCount } from './write-sftp.js';
 import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
+import { randomHex } from '../../ssh/random-pool.js';
+import { pickTarFiles, sendTarFiles, toTarFiles } from './tar-batch.js';
+import type { WantedOwner } from './types.js';
 
 /** --chown as the script's chown takes it (`uid`, `uid:gid`, `:gid`), or `-` (root's default). */
 export function formatOwner(owner: { uid?: number; gid?: number } | undefined): string {
@@ -33,9 +35,15 @@ const MAX_BATCH_FILES = 1000;
  * so root only copies and renames: files of one target directory are staged together as
  * `stage/gK/<name>` and installed by one G op (a few processes per directory, not per file);
  * a file alone in its directory, or whose mode has setuid/setgid/sticky bits (which the login
- * user may not be able to set), is staged as `stage/fN` and installed by an F op.
+ * user may not be able to set), is staged as `stage/fN` and installed by an F op. Files in
+ * `viaTar` get no op: they go in a tar stream once these ops are done, before `dirTimes`.
  */
-export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner: string): { ops: SudoOp[]; uploads: StagedUpload[]; stageDirs: string[] } {
+export function buildSudoOps(
+  plans: readonly SourcePlan[],
+  stage: string,
+  owner: string,
+  viaTar: ReadonlySet<PlanItem> = new Set(),
+): { ops: SudoOp[]; dirTimes: SudoOp[]; uploads: StagedUpload[]; stageDirs: string[] } {
   const ops: SudoOp[] = [];
   const uploads: StagedUpload[] = [];
   const stageDirs: string[] = [];
@@ -61,6 +69,8 @@ export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner:
       if (d.replace && item.remote?.type === 'dir' && local.type !== 'dir') ops.push(['X', '-', item.path, '-', '-', '-']);
       if (local.type === 'dir') {
         ops.push(d.create ? ['D', '-', item.path, mode, own, '-'] : ['A', '-', item.path, mode, own, '-']);
+      } else if (viaTar.has(item)) {
+        // sent in the tar stream, after every op here
       } else if (local.type === 'file' && d.transfer && item.wantMode > 0o777) {
         ops.push(['F', stageFile(item), item.path, formatMode(item.wantMode), owner, '-']);
       } else if (local.type === 'file' && d.transfer) {
@@ -90,18 +100,25 @@ export function buildSudoOps(plans: readonly SourcePlan[], stage: string, owner:
     // Directory times last: every write inside a directory changes its mtime.
     for (const item of plan.items) if (item.local.type === 'dir') dirTimes.push(['A', '-', item.path, '-', '-', String(item.local.mtime)]);
   }
-  return { ops: ops.length > 0 ? [...ops, ...dirTimes] : [], uploads, stageDirs };
+  return { ops, dirTimes, uploads, stageDirs };
 }
 
 /**
- * --sudo: uploads changed files into a private staging directory in /tmp (as the login
- * user), then runs the quoted root script that installs each through a temp beside its target
- * and a rename (atomic), and removes the staging directory in any case.
+ * --sudo: many small files go in a tar stream that root extracts beside their targets
+ * (tar-batch.ts); other changed files are uploaded into a private staging directory in /tmp
+ * (as the login user), then the quoted root script installs each through a temp beside its
+ * target and a rename (atomic), and the staging directory is removed in any case.
  */
-export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], owner: string, readLocal?: LocalReader): Promise<SendCount> {
-  const stage = `/tmp/.isuops-stage-${randomBytes(6).toString('hex')}`;
-  const { ops, uploads, stageDirs } = buildSudoOps(plans, stage, owner);
-  if (ops.length === 0) return { files: 0, bytes: 0 };
+export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], wanted: WantedOwner | undefined, readLocal?: LocalReader): Promise<SendCount> {
+  const stage = `/tmp/.isuops-stage-${randomHex(6)}`;
+  // setuid/setgid/sticky files keep their F op: their bits are set after the owner
+  const viaTar = await pickTarFiles(
+    plans.flatMap((p) => p.items),
+    readLocal,
+    (item) => item.wantMode <= 0o777,
+  );
+  const { ops, dirTimes, uploads, stageDirs } = buildSudoOps(plans, stage, formatOwner(wanted), new Set(viaTar.keys()));
+  if (ops.length === 0 && viaTar.size === 0) return { files: 0, bytes: 0 };
   const sent: SendCount = { files: 0, bytes: 0 };
   try {
     if (uploads.length > 0) {
@@ -126,33 +143,26 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
         ),
       );
     }
-    for (const command of buildSudoCommands(ops)) {
-      const run = await runCollected(session, command);
-      if (run.code !== 0) {
-        const why = firstLine(run.stderr) || `exit code ${run.code}`;
-        throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : why.replace(/^isuops: /, ''));
-      }
+    await runAsRoot(session, ops);
+    if (viaTar.size > 0) {
+      const s = await sendTarFiles(session, toTarFiles(viaTar), wanted);
+      sent.files += s.files;
+      sent.bytes += s.bytes;
     }
+    await runAsRoot(session, dirTimes);
   } finally {
     if (uploads.length > 0) await runRemote(session, ['rm', '-rf', '--', stage]).catch(() => undefined);
   }
   return sent;
 }
 
-/** Runs `command`, keeping its exit code and stderr; listeners are on before any event can come. */
-async function runCollected(session: HostSession, command: string): Promise<{ code: number | null; stderr: Buffer }> {
-  const err: Buffer[] = [];
-  let code: number | null = null;
-  let closed!: Promise<void>;
-  await session.exec(command, (channel) => {
-    channel.resume();
-    channel.stderr.on('data', (c: Buffer) => err.push(c));
-    channel.on('exit', (c: number | null) => {
-      code = c;
-    });
-    closed = new Promise((resolve) => channel.once('close', () => resolve()));
-    channel.end();
-  });
-  await closed;
-  return { code, stderr: Buffer.concat(err) };
+/** Runs `ops` through the root script, in as many commands as they need; the first failure throws. */
+async function runAsRoot(session: HostSession, ops: readonly SudoOp[]): Promise<void> {
+  for (const command of buildSudoCommands(ops)) {
+    const run = await runScript(session, command);
+    if (run.code !== 0) {
+      const why = firstLine(run.stderr) || `exit code ${run.code}`;
+      throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : why.replace(/^isuops: /, ''));
+    }
+  }
 }

@@ -22,7 +22,7 @@ describe('buildSudoOps', () => {
   it('files of one directory go in one G op, after the directories they need; a lone file or a setuid one gets an F op', () => {
     const entries = [dir(''), file('a.conf'), file('b.conf'), dir('one'), file('one/only'), dir('sub'), file('sub/c.conf'), file('sub/d.conf'), file('sub/e', 0o4755)];
     const plan = planSource('/etc/app', entries, new Map(), [], { checksum: false, sameContent: new Map(), delete: false });
-    const { ops, uploads, stageDirs } = buildSudoOps([plan], '/tmp/.stage', '-');
+    const { ops, dirTimes, uploads, stageDirs } = buildSudoOps([plan], '/tmp/.stage', '-');
     expect(ops.map((o) => o.slice(0, 3).join(' '))).toEqual([
       'D - /etc/app',
       'D - /etc/app/one',
@@ -31,10 +31,8 @@ describe('buildSudoOps', () => {
       'G /tmp/.stage/g0 /etc/app',
       'F /tmp/.stage/f1 /etc/app/one/only',
       'G /tmp/.stage/g1 /etc/app/sub',
-      'A - /etc/app',
-      'A - /etc/app/one',
-      'A - /etc/app/sub',
     ]);
+    expect(dirTimes.map((o) => o.slice(0, 3).join(' '))).toEqual(['A - /etc/app', 'A - /etc/app/one', 'A - /etc/app/sub']);
     expect(stageDirs).toEqual(['/tmp/.stage/g0', '/tmp/.stage/g1']);
     expect(uploads.map((u) => `${u.local} -> ${u.remote}`)).toEqual([
       '/src/sub/e -> /tmp/.stage/f0',
@@ -44,5 +42,14 @@ describe('buildSudoOps', () => {
       '/src/sub/c.conf -> /tmp/.stage/g1/c.conf',
       '/src/sub/d.conf -> /tmp/.stage/g1/d.conf',
     ]);
+  });
+
+  it('files picked for the tar stream get no op and are not staged; the others keep theirs', () => {
+    const entries = [dir(''), file('a.conf'), file('b.conf'), dir('sub'), file('sub/c.conf'), file('sub/d.conf'), file('sub/e', 0o4755)];
+    const plan = planSource('/etc/app', entries, new Map(), [], { checksum: false, sameContent: new Map(), delete: false });
+    const viaTar = new Set(plan.items.filter((i) => ['/etc/app/a.conf', '/etc/app/b.conf', '/etc/app/sub/c.conf'].includes(i.path)));
+    const { ops, uploads } = buildSudoOps([plan], '/tmp/.stage', '-', viaTar);
+    expect(ops.map((o) => o.slice(0, 3).join(' '))).toEqual(['D - /etc/app', 'D - /etc/app/sub', 'F /tmp/.stage/f0 /etc/app/sub/e', 'F /tmp/.stage/f1 /etc/app/sub/d.conf']);
+    expect(uploads.map((u) => u.local)).toEqual(['/src/sub/e', '/src/sub/d.conf']);
   });
 });

@@ -1,0 +1,171 @@
+import path from 'node:path';
+import { quote } from 'shell-quote';
+import { pack as tarPack } from 'tar-stream';
+import type { HostSession } from '../../ssh/session.js';
+import { randomHex } from '../../ssh/random-pool.js';
+import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
+import type { PlanItem } from './plan.js';
+import { PushError } from './push-error.js';
+import { firstLine, runScript } from './run-remote.js';
+import { buildSudoArgv, MAX_COMMAND, type SudoOp } from './sudo-script.js';
+import type { SendCount } from './write-sftp.js';
+
+/**
+ * push --sudo sends many small files as one tar stream that root extracts, each with its final
+ * mode, mtime and owner, into a private staging directory inside its target directory
+ * (`DIR/.isuops-` and 12 hex digits: same filesystem), from which every file is renamed over its
+ * target (rename(2): each target is the old or the whole new file); then the staging directory
+ * is removed. Each file is written once on the host, where the SFTP route wrote it twice
+ * (uploaded to /tmp as the login user, then copied by root): 1,000 files to 5 hosts went from
+ * 5.6-5.7 s to 4.3-4.6 s. Without --sudo the same stream was slower than SFTP here (2.9-3.3 s
+ * against 2.3 s): creating files costs the hosts the same either way, and SFTP keeps many in
+ * flight. Below this count the SFTP route is as quick.
+ */
+export const TAR_MIN_FILES = 8;
+// Files per staging directory: their names all go on one `mv` command line (like G ops).
+const MAX_STAGE_FILES = 1000;
+
+/** A file to send in the stream: its target, bytes, mode and mtime (whole seconds). */
+export interface TarFile {
+  target: string;
+  data: Buffer;
+  mode: number;
+  mtime: number;
+}
+
+/** One staging directory: `stage` inside `dir`, holding `files` (all bound for `dir`). */
+export interface TarStage {
+  stage: string;
+  dir: string;
+  files: TarFile[];
+}
+
+/** Groups `files` by target directory (in order) into staging directories named after `runId`. */
+export function planTarStages(files: readonly TarFile[], runId: string = randomHex(6)): TarStage[] {
+  const byDir = new Map<string, TarFile[]>();
+  for (const f of files) {
+    const dir = path.posix.dirname(f.target);
+    const list = byDir.get(dir);
+    if (list) list.push(f);
+    else byDir.set(dir, [f]);
+  }
+  const stages: TarStage[] = [];
+  for (const [dir, list] of byDir) {
+    for (let i = 0; i < list.length; i += MAX_STAGE_FILES) {
+      const name = `.isuops-${runId}${i === 0 ? '' : `-${i / MAX_STAGE_FILES}`}`;
+      stages.push({ stage: path.posix.join(dir, name), dir, files: list.slice(i, i + MAX_STAGE_FILES) });
+    }
+  }
+  return stages;
+}
+
+/**
+ * The script's ops for `stages`: T (extract the tar on stdin at /) then one M per staging
+ * directory (rename its files into DIR, or remove it all if the extraction failed).
+ */
+export function tarOps(stages: readonly TarStage[]): SudoOp[] {
+  return [['T', '-', '/', '-', '-', '-'], ...stages.map((s): SudoOp => ['M', s.stage, s.dir, '-', '-', '-'])];
+}
+
+/** The archive's member name for an absolute remote path (tar runs with `-C /`). */
+export function memberName(p: string): string {
+  return p.replace(/^\/+/, '');
+}
+
+// The archive goes out in pieces of this size: one write per header or file made ~3 small SSH
+// packets per file, and the host's tar took 4x as long reading them (2 s instead of 0.5 s for
+// 1,000 files).
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The archive for `stages`, in pieces of about CHUNK_BYTES: each staging directory (0700) then
+ * its files, owned by `owner` (root's unless --chown says else).
+ */
+export async function* tarChunks(stages: readonly TarStage[], owner: { uid: number; gid: number }): AsyncGenerator<Buffer> {
+  const archive = tarPack();
+  const now = new Date();
+  for (const s of stages) {
+    archive.entry({ name: `${memberName(s.stage)}/`, type: 'directory', mode: 0o700, mtime: now, ...owner });
+    for (const f of s.files) {
+      archive.entry({ name: `${memberName(s.stage)}/${path.posix.basename(f.target)}`, type: 'file', size: f.data.length, mode: f.mode, mtime: new Date(f.mtime * 1000), ...owner }, f.data);
+    }
+  }
+  archive.finalize();
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of archive as AsyncIterable<Buffer>) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= CHUNK_BYTES) {
+      yield Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(parts, size);
+}
+
+/**
+ * A one-line message for tar's complaint (`tar: home/u/d/.isuops-0123456789ab/f: Cannot open:
+ * Permission denied`) naming the target, as SFTP failures are named.
+ */
+export function describeTarError(line: string): string {
+  const m = /^tar: (.+?): (Cannot [a-z]+(?: [a-z]+)?: .+|Wrote only \d+ of \d+ bytes)$/.exec(line);
+  if (!m) return line.replace(/^isuops: /, '');
+  const target = `/${m[1].replace(/\/\.isuops-[0-9a-f]{12}(?:-\d+)?(?=\/|$)/, '')}`;
+  const why = m[2].replace(/^Cannot [a-z]+(?: [a-z]+)?: /, '');
+  if (/^Permission denied$/i.test(why)) return `permission denied: ${target}`;
+  if (why.startsWith('Wrote only')) return `${target}: ${why.toLowerCase()} (disk full?)`;
+  return `${target}: ${why.charAt(0).toLowerCase()}${why.slice(1)}`;
+}
+
+/**
+ * The files of `items` that go by tar, with their bytes: files to send of at most
+ * SMALL_FILE_BYTES that `also` accepts and whose bytes the run holds; none unless there are
+ * at least TAR_MIN_FILES.
+ */
+export async function pickTarFiles(items: readonly PlanItem[], readLocal: LocalReader | undefined, also: (item: PlanItem) => boolean = () => true): Promise<Map<PlanItem, Buffer>> {
+  const picked = new Map<PlanItem, Buffer>();
+  const candidates = items.filter((i) => i.local.type === 'file' && i.decision.transfer && i.local.size <= SMALL_FILE_BYTES && also(i));
+  if (!readLocal || candidates.length < TAR_MIN_FILES) return picked;
+  for (const item of candidates) {
+    const data = readLocal(item.local.localPath, item.local.size);
+    if (data) picked.set(item, await data);
+  }
+  return picked.size >= TAR_MIN_FILES ? picked : new Map();
+}
+
+/** `picked` as files to stream. */
+export function toTarFiles(picked: ReadonlyMap<PlanItem, Buffer>): TarFile[] {
+  return [...picked].map(([item, data]) => ({ target: item.path, data, mode: item.wantMode, mtime: item.local.mtime }));
+}
+
+/**
+ * Streams `files` to the host and installs them as root (T and M ops of the push script): as
+ * many commands as the staging directories' names need (each fits one exec request).
+ */
+export async function sendTarFiles(session: HostSession, files: readonly TarFile[], wanted?: { uid?: number; gid?: number }): Promise<SendCount> {
+  const owner = { uid: wanted?.uid ?? 0, gid: wanted?.gid ?? 0 };
+  const sent: SendCount = { files: 0, bytes: 0 };
+  const stages = planTarStages(files);
+  const base = quote(buildSudoArgv(tarOps([]))).length;
+  for (let i = 0; i < stages.length; ) {
+    const batch: TarStage[] = [];
+    for (let size = base; i < stages.length; i++) {
+      const opSize = quote(tarOps([stages[i]])[1]).length + 1;
+      if (batch.length > 0 && size + opSize > MAX_COMMAND) break;
+      batch.push(stages[i]);
+      size += opSize;
+    }
+    const run = await runScript(session, quote(buildSudoArgv(tarOps(batch))), tarChunks(batch, owner));
+    if (run.code !== 0) {
+      const why = firstLine(run.stderr) || `exit code ${run.code}`;
+      throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : describeTarError(why));
+    }
+    for (const s of batch) for (const f of s.files) {
+      sent.files += 1;
+      sent.bytes += f.data.length;
+    }
+  }
+  return sent;
+}
