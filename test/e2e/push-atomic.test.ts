@@ -136,6 +136,45 @@ describe('push atomicity', () => {
       await execOnHost(HOST, `umount ${small}`);
     }
   });
+
+  it.each([
+    ['over SFTP', [] as string[], path.join(local, 'ctrl-c-dest')],
+    ['as root, in a tar stream', ['--sudo'], '/etc/systemd/system/e2e-ctrl-c'],
+  ])('Ctrl-C during a push of many files (%s): exit 130, host interrupted, no file started after it, every file old or whole new, no temp left', async (_name, flags, dest) => {
+    const tree = path.join(local, `ctrl-c-src${flags.join('')}`);
+    const names = Array.from({ length: 400 }, (_, i) => `f${String(i).padStart(3, '0')}`);
+    const fresh = (i: number): Buffer => Buffer.alloc(60 * 1024, `new ${i} `);
+    for (const n of names) writeFileSync(path.join(mkdirp(tree), n), `old ${n}\n`);
+    expect((await runIsuops(['push', ...cfg(), `${tree}/`, '--dest', dest, ...flags])).exitCode).toBe(0);
+    for (const [i, n] of names.entries()) writeFileSync(path.join(tree, n), fresh(i));
+    const destOnHost = onHost(dest);
+    const temps = (): string[] => readdirSync(destOnHost).filter((n) => n.includes('isuops-'));
+    const started = (): boolean => {
+      const t = temps();
+      if (flags.includes('--sudo')) return t.length > 0 && readdirSync(path.join(destOnHost, t[0])).length >= 20;
+      return t.length > 0 || names.some((n, i) => statSync(path.join(destOnHost, n)).size === fresh(i).length);
+    };
+    const child = execa('node', [ISUOPS_BIN, 'push', ...cfg(), `${tree}/`, '--dest', dest, ...flags], { reject: false });
+    const deadline = Date.now() + 20_000;
+    while (!started() && Date.now() < deadline && child.exitCode === null) await sleep(2);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toContain(`isuops: ${HOST}: interrupted while writing`);
+    // The host's script removes a cut stream's staging as soon as its tar fails.
+    const until = Date.now() + 10_000;
+    while (temps().length > 0 && Date.now() < until) await sleep(50);
+    expect(temps()).toEqual([]);
+    const states = names.map((n, i) => {
+      const got = readFileSync(path.join(destOnHost, n));
+      if (got.equals(Buffer.from(`old ${n}\n`))) return 'old';
+      return got.equals(fresh(i)) ? 'new' : 'partial';
+    });
+    expect(states.filter((s) => s === 'partial')).toEqual([]);
+    // stopped early: most files were never started (a tar stream installs none of them)
+    expect(states.filter((s) => s === 'old').length).toBeGreaterThan(flags.includes('--sudo') ? 399 : 200);
+    await execOnHost(HOST, `rm -rf ${dest}`);
+  });
 });
 
 function mkdirp(dir: string): string {

@@ -135,15 +135,13 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     if (opts.diff) diffs = await collectDiffs(session, sftp, plans, useSudo);
     if (opts.dryRun || changes.length === 0) return finish('ok');
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
-    if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal);
-    else for (const plan of plans) {
-      const s = await applyWithSftp(sftp, plan, opts.readLocal);
-      sent = { files: sent.files + s.files, bytes: sent.bytes + s.bytes };
-    }
+    if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal, opts.signal);
+    else for (const plan of plans) await applyWithSftp(sftp, plan, opts.readLocal, opts.signal, sent);
   } catch (err) {
     debug('%s: push failed: %s', host, (err as Error).stack);
+    if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted while writing: each file is as it was or whole new' });
     const message = err instanceof PushError ? err.message : describeSftpError(err, '?').message;
-    return finish(opts.signal.aborted ? 'interrupted' : 'failed', { error: message });
+    return finish('failed', { error: message });
   }
   if (opts.then !== undefined && !opts.signal.aborted) {
     const then = await execOnHost(session, { command: opts.then, sudo: opts.sudo, signal: opts.signal, emit: opts.emit });

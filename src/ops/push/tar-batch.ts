@@ -8,7 +8,7 @@ import type { PlanItem } from './plan.js';
 import { PushError } from './push-error.js';
 import { firstLine, runScript } from './run-remote.js';
 import { buildSudoArgv, MAX_COMMAND, type SudoOp } from './sudo-script.js';
-import type { SendCount } from './write-sftp.js';
+import { INTERRUPTED, type SendCount } from './write-sftp.js';
 
 /**
  * push --sudo sends many small files as one tar stream that root extracts, each with its final
@@ -105,6 +105,24 @@ export async function* tarChunks(stages: readonly TarStage[], owner: { uid: numb
   if (size > 0) yield Buffer.concat(parts, size);
 }
 
+// A block that is no tar header (its checksum is wrong): tar fails on it ("Skipping to next
+// header"), where a plain end of stream between two files would pass as the archive's end.
+const NOT_A_HEADER = Buffer.alloc(512, 0xff);
+
+/**
+ * `chunks` until `signal` aborts; then a block that is no header, so that the host's tar fails
+ * and its script installs nothing of the stream, even when the cut falls between two files.
+ */
+export async function* cutOnAbort(chunks: AsyncIterable<Buffer>, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    if (signal?.aborted) {
+      yield NOT_A_HEADER;
+      return;
+    }
+    yield chunk;
+  }
+}
+
 /**
  * A one-line message for tar's complaint (`tar: home/u/d/.isuops-0123456789ab/f: Cannot open:
  * Permission denied`) naming the target, as SFTP failures are named.
@@ -142,9 +160,10 @@ export function toTarFiles(picked: ReadonlyMap<PlanItem, Buffer>): TarFile[] {
 
 /**
  * Streams `files` to the host and installs them as root (T and M ops of the push script): as
- * many commands as the staging directories' names need (each fits one exec request).
+ * many commands as the staging directories' names need (each fits one exec request). Ctrl-C
+ * (`signal`) ends the stream where it is: the host's tar fails and nothing of it is installed.
  */
-export async function sendTarFiles(session: HostSession, files: readonly TarFile[], wanted?: { uid?: number; gid?: number }): Promise<SendCount> {
+export async function sendTarFiles(session: HostSession, files: readonly TarFile[], wanted?: { uid?: number; gid?: number }, signal?: AbortSignal): Promise<SendCount> {
   const owner = { uid: wanted?.uid ?? 0, gid: wanted?.gid ?? 0 };
   const sent: SendCount = { files: 0, bytes: 0 };
   const stages = planTarStages(files);
@@ -157,7 +176,8 @@ export async function sendTarFiles(session: HostSession, files: readonly TarFile
       batch.push(stages[i]);
       size += opSize;
     }
-    const run = await runScript(session, quote(buildSudoArgv(tarOps(batch))), tarChunks(batch, owner));
+    if (signal?.aborted) throw new PushError(INTERRUPTED);
+    const run = await runScript(session, quote(buildSudoArgv(tarOps(batch))), cutOnAbort(tarChunks(batch, owner), signal));
     if (run.code !== 0) {
       const why = firstLine(run.stderr) || `exit code ${run.code}`;
       throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : describeTarError(why));

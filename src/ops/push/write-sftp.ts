@@ -16,6 +16,23 @@ export interface SendCount {
 export const SMALL_FILES_IN_FLIGHT = 64;
 export const LARGE_FILES_IN_FLIGHT = 4;
 
+/** The error a file gets once Ctrl-C came: it is left as it was, not started. */
+export const INTERRUPTED = 'interrupted';
+
+/**
+ * Waits for every task, then throws the first failure: an upload still in flight when another
+ * fails (or Ctrl-C comes) ends, and cleans up its temp, before the host's result is given.
+ */
+export async function settleAll(tasks: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Throws once the run is interrupted: called before each file is started. */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PushError(INTERRUPTED);
+}
+
 async function attempt<T>(p: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -67,10 +84,11 @@ async function removeEntry(sftp: Sftp, p: string, type: string): Promise<void> {
 /**
  * Carries out one source's plan over SFTP as the login user: parents, deletions (deepest
  * first), directories, then files and links (several in flight), attribute-only changes,
- * and last the directories' times (writing inside a directory changes its mtime).
+ * and last the directories' times (writing inside a directory changes its mtime). After Ctrl-C
+ * (`signal`) no new file is started; those in flight end (old or whole new), then it throws.
+ * What was sent is added to `sent` as it happens.
  */
-export async function applyWithSftp(sftp: Sftp, plan: SourcePlan, readLocal?: LocalReader): Promise<SendCount> {
-  const sent: SendCount = { files: 0, bytes: 0 };
+export async function applyWithSftp(sftp: Sftp, plan: SourcePlan, readLocal?: LocalReader, signal?: AbortSignal, sent: SendCount = { files: 0, bytes: 0 }): Promise<SendCount> {
   for (const dir of plan.missingParents) await attempt(dir, () => sftp.mkdir(dir, { mode: 0o755 }));
   for (const del of plan.deletions) await removeEntry(sftp, del.path, del.type);
   for (const item of plan.items) {
@@ -89,9 +107,10 @@ export async function applyWithSftp(sftp: Sftp, plan: SourcePlan, readLocal?: Lo
   }
   const small = pLimit(SMALL_FILES_IN_FLIGHT);
   const large = pLimit(LARGE_FILES_IN_FLIGHT);
-  await Promise.all(
+  await settleAll(
     plan.items.map((item) =>
       (item.local.type === 'file' && item.local.size > SMALL_FILE_BYTES ? large : small)(async () => {
+        throwIfInterrupted(signal);
         const { decision, local } = item;
         if (local.type === 'file' && decision.transfer) {
           await putFile(sftp, local, item.path, item.wantMode, local.mtime, readLocal);

@@ -6,7 +6,7 @@ import { describeSftpError, PushError } from './push-error.js';
 import { firstLine, runRemote, runScript } from './run-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { buildSudoCommands, formatMode, type SudoOp } from './sudo-script.js';
-import { LARGE_FILES_IN_FLIGHT, SMALL_FILES_IN_FLIGHT, uploadFile, type SendCount } from './write-sftp.js';
+import { LARGE_FILES_IN_FLIGHT, settleAll, SMALL_FILES_IN_FLIGHT, throwIfInterrupted, uploadFile, type SendCount } from './write-sftp.js';
 import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 import { randomHex } from '../../ssh/random-pool.js';
 import { pickTarFiles, sendTarFiles, toTarFiles } from './tar-batch.js';
@@ -107,9 +107,11 @@ export function buildSudoOps(
  * --sudo: many small files go in a tar stream that root extracts beside their targets
  * (tar-batch.ts); other changed files are uploaded into a private staging directory in /tmp
  * (as the login user), then the quoted root script installs each through a temp beside its
- * target and a rename (atomic), and the staging directory is removed in any case.
+ * target and a rename (atomic), and the staging directory is removed in any case. After
+ * Ctrl-C (`signal`) nothing more is started: staged files are not installed, and a tar stream
+ * is cut short (the host's tar fails and its script removes what it staged).
  */
-export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], wanted: WantedOwner | undefined, readLocal?: LocalReader): Promise<SendCount> {
+export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], wanted: WantedOwner | undefined, readLocal?: LocalReader, signal?: AbortSignal): Promise<SendCount> {
   const stage = `/tmp/.isuops-stage-${randomHex(6)}`;
   // setuid/setgid/sticky files keep their F op: their bits are set after the owner
   const viaTar = await pickTarFiles(
@@ -131,9 +133,10 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
       // The staging directory is 0700: the files' own modes do not open them to anyone.
       const small = pLimit(SMALL_FILES_IN_FLIGHT);
       const large = pLimit(LARGE_FILES_IN_FLIGHT);
-      await Promise.all(
+      await settleAll(
         uploads.map((u) =>
           (u.size > SMALL_FILE_BYTES ? large : small)(async () => {
+            throwIfInterrupted(signal);
             await uploadFile(sftp, u.local, u.size, u.remote, u.mode, u.mtime, readLocal).catch((err) => {
               throw describeSftpError(err, u.remote);
             });
@@ -143,12 +146,14 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
         ),
       );
     }
+    throwIfInterrupted(signal);
     await runAsRoot(session, ops);
     if (viaTar.size > 0) {
-      const s = await sendTarFiles(session, toTarFiles(viaTar), wanted);
+      const s = await sendTarFiles(session, toTarFiles(viaTar), wanted, signal);
       sent.files += s.files;
       sent.bytes += s.bytes;
     }
+    throwIfInterrupted(signal);
     await runAsRoot(session, dirTimes);
   } finally {
     if (uploads.length > 0) await runRemote(session, ['rm', '-rf', '--', stage]).catch(() => undefined);

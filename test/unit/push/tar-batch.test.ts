@@ -5,7 +5,7 @@ import path from 'node:path';
 import { quote } from 'shell-quote';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSudoArgv } from '../../../src/ops/push/sudo-script.js';
-import { describeTarError, memberName, planTarStages, tarChunks, tarOps, type TarFile } from '../../../src/ops/push/tar-batch.js';
+import { cutOnAbort, describeTarError, memberName, planTarStages, tarChunks, tarOps, type TarFile } from '../../../src/ops/push/tar-batch.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'isuops-tar-batch-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -120,6 +120,24 @@ describe('the T and M ops of the push script', () => {
       expect(name).toMatch(/^[ab]$/);
       expect(readFileSync(path.join(dir, name), 'utf8')).toBe(name.toUpperCase().repeat(5000));
     }
+  });
+
+  it('Ctrl-C cuts the stream so that the host installs nothing of it, even where the cut falls between files', async () => {
+    const dir = path.join(root, 'ctrl-c');
+    mkdirSync(dir);
+    // 60 KiB files: every 64 KiB piece of the archive ends where a file ends
+    const files = Array.from({ length: 6 }, (_, i) => file(path.join(dir, `f${i}`), String(i).repeat(60 * 1024)));
+    const abort = new AbortController();
+    const parts: Buffer[] = [];
+    for await (const chunk of cutOnAbort(tarChunks(planTarStages(files, '111111111111'), { uid: 0, gid: 0 }), abort.signal)) {
+      parts.push(chunk);
+      abort.abort();
+    }
+    expect(parts.length).toBe(2);
+    expect(parts[1]).toEqual(Buffer.alloc(512, 0xff));
+    const r = install(files, '111111111111', Buffer.concat(parts));
+    expect(r.status).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a directory in the way of a file: that staging directory is removed, the host hears which directory', async () => {
