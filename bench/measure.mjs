@@ -9,12 +9,13 @@ import path from 'node:path';
 /**
  * `stopAfterLines`: once that many lines reached stdout, note the time (`linesDoneS`) and send
  * SIGINT to the command (as Ctrl-C would); GNU time ignores SIGINT, so it still reports.
- * `stopOnly`: send that SIGINT only to the group's processes of this name (e.g. `ssh`), so that
- * xargs and the shell above them reap them and their CPU is counted.
+ * `stopOnly`: send that SIGINT only to the command's processes of this name (e.g. `ssh`), so that
+ * xargs and the shell above them reap them and their CPU is counted; `stopSignal` instead of
+ * SIGINT there (pdsh's ssh children ignore SIGINT: pdsh handles Ctrl-C itself).
  * `timeoutMs`: SIGINT at that point, SIGKILL 5 s later (the sample then has `timedOut`).
  * `onLines(lines, seconds)`: called as stdout lines arrive.
  */
-export function measure(argv, { env = process.env, input, stopAfterLines, stopOnly, timeoutMs, onLines } = {}) {
+export function measure(argv, { env = process.env, input, stopAfterLines, stopOnly, stopSignal = 'SIGINT', timeoutMs, onLines } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'isuops-bench-'));
   const timeFile = path.join(dir, 'time');
   // its own process group, so a stop reaches every process of the command (xargs, sh, ssh, ...)
@@ -36,7 +37,7 @@ export function measure(argv, { env = process.env, input, stopAfterLines, stopOn
     let timedOut = false;
     let killTimer;
     const stop = () => {
-      if (stopOnly && !timedOut) for (const pid of findGroupProcesses(child.pid, stopOnly)) signalPid(pid, 'SIGINT');
+      if (stopOnly && !timedOut) for (const pid of findDescendants(child.pid, stopOnly)) signalPid(pid, stopSignal);
       else signal('SIGINT');
       killTimer ??= setTimeout(() => signal('SIGKILL'), 5000);
     };
@@ -77,17 +78,23 @@ function signalPid(pid, sig) {
 }
 
 /** Pids of the processes in process group `pgid` whose command name is `comm`. */
-function findGroupProcesses(pgid, comm) {
-  const pids = [];
+function findDescendants(root, comm) {
+  const procs = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (name === comm && Number(fields[2]) === pgid) pids.push(Number(pid));
+      procs.push({ pid: Number(pid), ppid: Number(fields[1]), name });
     } catch {}
   }
-  return pids;
+  // by parent, not by process group: pdsh puts each ssh in a group of its own
+  const mine = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) (mine.add(p.pid), (grew = true));
+  }
+  return procs.filter((p) => p.name === comm && mine.has(p.pid)).map((p) => p.pid);
 }
 
 export const median = (xs) => {

@@ -60,7 +60,8 @@ export async function benchPush({ lab, repo, runs, work, unavailable = {}, hosts
       // run would put a new copy in DEST/small, as rsync would, and not be a re-push at all
       isuops: ['node', `${repo}/bin/isuops`, 'push', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), ...(set.sudo ? ['--sudo'] : []), '--dest', set.dest, set.rsyncSrc],
       ...(unavailable.prsync || set.sudo ? {} : { prsync: ['parallel-rsync', '-h', hostsFile, '-p', String(FANOUT), '-t', '0', '-a', '-S', opts, set.rsyncSrc, set.dest] }),
-      ...(unavailable.rsync ? {} : { 'xargs+rsync': ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} rsync -a ${set.sudo ? `--rsync-path='sudo -n rsync' ` : ''}-e 'ssh ${opts}' ${set.rsyncSrc} {}:${set.dest}`] }),
+      // -i: rsync itemizes every change, as isuops does (the issue's loop is `rsync -avRiK`)
+      ...(unavailable.rsync ? {} : { 'xargs+rsync': ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} rsync -ai ${set.sudo ? `--rsync-path='sudo -n rsync' ` : ''}-e 'ssh ${opts}' ${set.rsyncSrc} {}:${set.dest}`] }),
     };
     for (const [tool, argv] of Object.entries(cases)) {
       const landed = (s) => (s.landed = names.every((name) => set.landed(remote(name, set.dest))));

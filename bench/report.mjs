@@ -117,7 +117,8 @@ export function writeReport(file, results) {
   out.push('- pdsh: `-R ssh` with `PDSH_SSH_ARGS_APPEND` set to the ssh options; `-l isucon` because pdsh passes `-l <local user>` to ssh otherwise.');
   out.push('- clush: `-o` passes the ssh options; `-f 64`.');
   out.push(`- ansible: ad-hoc \`command\` module, \`-f ${FANOUT}\`, pipelining on (one ssh per host), \`ansible_python_interpreter=/usr/bin/python3\` in the inventory (no discovery round trip), \`ANSIBLE_SSH_ARGS\` = the ssh options, its own ansible.cfg in WORK.`);
-  out.push('- prsync (`parallel-rsync`) and xargs+rsync: `rsync -a` over `ssh` with the ssh options; prsync\'s `-S` passes them.');
+  out.push('- prsync (`parallel-rsync`): `rsync -a` over `ssh` with the ssh options (its `-S` passes them); xargs+rsync: `rsync -ai`, which itemizes every change as isuops does (the issue\'s loop is `rsync -avRiK`).');
+  out.push('- tail: `pdsh tail -F` runs the same ssh per host under pdsh, which labels every line with its host and keeps lines whole, as isuops does (the bare `xargs ssh` loop does neither); both are stopped through their ssh processes so that the tool reaps them and their CPU counts.');
   out.push('- Remote state for push is reset from the lab machine (each lab host\'s /home/isucon is LAB/hosts/<host>/home/isucon here).');
   out.push('- pull (bench/pull.mjs) and exec via a bastion (bench/bastion.mjs) come with their own commands, described at the top of those files; the bastion lab is a second lab (`/tmp/isuops-bench-bastion`, base 127.0.29, 50 hosts in a network namespace reachable only through the bastion), brought up after the main lab is down.', '');
   out.push('LAB is the lab directory, WORK the bench\'s scratch directory (/tmp/isuops-bench-work), HOSTS the host list; `OPTS` below = `-F LAB/ssh_config -o BatchMode=yes -o ControlMaster=no -o ControlPath=none ' + SAME_CRYPTO.join(' ') + '`.', '');

@@ -80,7 +80,7 @@ if (lab) {
   try {
     await attempt('exec', () => benchExec({ lab, repo, counts, runs, work, unavailable }));
     await attempt('push', () => benchPush({ lab, repo, runs, work, unavailable }));
-    await attempt('tail', () => benchTail({ lab, repo, runs, work }));
+    await attempt('tail', () => benchTail({ lab, repo, runs, work, unavailable }));
     await attempt('pull', async () => {
       const mod = await optional('pull');
       if (!mod?.benchPull) throw new Error('bench/pull.mjs (benchPull) does not exist yet');

@@ -2,7 +2,7 @@
 // (one line of history, so its arrival says the follower is running), then each host's FILE gets
 // LINES lines of 200 bytes appended at once (`cat >>`, 64 KiB writes); the clock runs from the
 // first write to the moment the last line reaches the tool's stdout, then SIGINT (as Ctrl-C).
-// isuops tail vs `xargs -P ssh tail -F` over OpenSSH.
+// isuops tail vs `xargs -P ssh tail -F` over OpenSSH (the issue's baseline) and pdsh (labelled lines).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +22,7 @@ function writePayload(file, lines) {
   writeFileSync(file, `${parts.join('\n')}\n`);
 }
 
-export async function benchTail({ lab, repo, runs, work, lines = 200_000, hosts = 5 }) {
+export async function benchTail({ lab, repo, runs, work, unavailable = {}, lines = 200_000, hosts = 5 }) {
   const names = lab.names.slice(0, hosts);
   const n = names.length;
   const payload = path.join(work, `tail-payload-${lines}.log`);
@@ -36,6 +36,12 @@ export async function benchTail({ lab, repo, runs, work, lines = 200_000, hosts 
     // exits 255 on SIGINT, and GNU xargs aborts at once on a 255 without waiting for its other
     // children (whose CPU /usr/bin/time then never sees): `|| :` keeps xargs waiting for all five.
     'xargs+ssh tail -F': { argv: ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${n} -I{} sh -c 'ssh ${sshOptionText(lab)} {} tail -n 1 -F ${FILE} || :'`], stopOnly: 'ssh' },
+    // The same ssh under pdsh, which (like isuops) labels every line with its host and never mixes
+    // two hosts' lines: what the bare loop above leaves out. Stopped through its ssh children
+    // (SIGTERM: pdsh has them ignore SIGINT), so that pdsh reaps them and their CPU is counted.
+    ...(unavailable.pdsh
+      ? {}
+      : { 'pdsh tail -F (lines labelled)': { argv: ['pdsh', '-R', 'ssh', '-l', 'isucon', '-f', String(n), '-w', names.join(','), 'tail', '-n', '1', '-F', FILE], env: { ...process.env, PDSH_SSH_ARGS_APPEND: sshOptionText(lab) }, stopOnly: 'ssh', stopSignal: 'SIGTERM' } }),
   };
   const rows = [];
   for (const [tool, c] of Object.entries(cases)) {
@@ -50,9 +56,9 @@ export async function benchTail({ lab, repo, runs, work, lines = 200_000, hosts 
       for (const f of files) spawn('sh', ['-c', 'cat "$1" >> "$2"', 'sh', payload, f], { stdio: 'ignore' });
     };
     const after = (s) => (s.writeStartS = writeStartS);
-    const samples = await repeat(runs, c.argv, { before, after, onLines, stopAfterLines: expected, stopOnly: c.stopOnly, timeoutMs: 120_000 });
+    const samples = await repeat(runs, c.argv, { before, after, onLines, env: c.env, stopAfterLines: expected, stopOnly: c.stopOnly, stopSignal: c.stopSignal, timeoutMs: 120_000 });
     // the same run with nothing appended: start-up, connecting, following and stopping alone
-    const idle = await repeat(runs, c.argv, { before, stopAfterLines: n, stopOnly: c.stopOnly, timeoutMs: 60_000 });
+    const idle = await repeat(runs, c.argv, { before, env: c.env, stopAfterLines: n, stopOnly: c.stopOnly, stopSignal: c.stopSignal, timeoutMs: 60_000 });
     // exactly the lines written: none lost, none twice
     const row = summarize(samples, (s) => !s.timedOut && s.linesDoneS !== undefined && s.stdoutLines === expected, { bench: 'tail', hosts: n, tool, command: c.argv, lines: n * lines });
     const done = samples.filter((s) => s.linesDoneS !== undefined && s.writeStartS !== undefined);
