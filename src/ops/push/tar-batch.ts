@@ -8,7 +8,7 @@ import type { PlanItem } from './plan.js';
 import { PushError } from './push-error.js';
 import { firstLine, runScript } from './run-remote.js';
 import { buildSudoArgv, MAX_COMMAND, type SudoOp } from './sudo-script.js';
-import { INTERRUPTED, type SendCount } from './write-sftp.js';
+import { throwIfInterrupted, type SendCount } from './write-sftp.js';
 
 /**
  * push --sudo sends many small files as one tar stream that root extracts, each with its final
@@ -176,7 +176,7 @@ export async function sendTarFiles(session: HostSession, files: readonly TarFile
       batch.push(stages[i]);
       size += opSize;
     }
-    if (signal?.aborted) throw new PushError(INTERRUPTED);
+    throwIfInterrupted(signal);
     const run = await runScript(session, quote(buildSudoArgv(tarOps(batch))), cutOnAbort(tarChunks(batch, owner), signal));
     if (run.code !== 0) {
       const why = firstLine(run.stderr) || `exit code ${run.code}`;

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { describeSftpError, PushError } from './push-error.js';
 import type { SourcePlan } from './plan.js';
 import type { Sftp } from '../sftp/sftp-async.js';
@@ -20,15 +20,30 @@ export const LARGE_FILES_IN_FLIGHT = 4;
 export const INTERRUPTED = 'interrupted';
 
 /**
- * Waits for every task, then throws the first failure: an upload still in flight when another
- * fails (or Ctrl-C comes) ends, and cleans up its temp, before the host's result is given.
+ * Runs `fn` for every item, each through the limiter `limitOf` gives it; none is started once
+ * one has failed or the run is interrupted (`signal`). Waits for those started (an upload in
+ * flight ends, and removes its temp, before the host's result is given), then throws the first
+ * failure, or INTERRUPTED.
  */
-export async function settleAll(tasks: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(tasks)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+export async function forEachFile<T>(items: readonly T[], limitOf: (item: T) => LimitFunction, fn: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let failure: { err: unknown } | undefined;
+  await Promise.all(
+    items.map((item) =>
+      limitOf(item)(async () => {
+        if (failure || signal?.aborted) return;
+        try {
+          await fn(item);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }),
+    ),
+  );
+  if (failure) throw failure.err;
+  throwIfInterrupted(signal);
 }
 
-/** Throws once the run is interrupted: called before each file is started. */
+/** Throws INTERRUPTED once the run is interrupted. */
 export function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new PushError(INTERRUPTED);
 }
@@ -107,24 +122,24 @@ export async function applyWithSftp(sftp: Sftp, plan: SourcePlan, readLocal?: Lo
   }
   const small = pLimit(SMALL_FILES_IN_FLIGHT);
   const large = pLimit(LARGE_FILES_IN_FLIGHT);
-  await settleAll(
-    plan.items.map((item) =>
-      (item.local.type === 'file' && item.local.size > SMALL_FILE_BYTES ? large : small)(async () => {
-        throwIfInterrupted(signal);
-        const { decision, local } = item;
-        if (local.type === 'file' && decision.transfer) {
-          await putFile(sftp, local, item.path, item.wantMode, local.mtime, readLocal);
-          sent.files += 1;
-          sent.bytes += local.size;
-        } else if (local.type === 'symlink' && decision.transfer) {
-          await putSymlink(sftp, local.linkTarget ?? '', item.path, local.mtime);
-        } else if (local.type === 'file' && (decision.setMode || decision.setTime)) {
-          await attempt(item.path, () => sftp.setstat(item.path, { mode: item.wantMode, atime: local.mtime, mtime: local.mtime }));
-        } else if (local.type === 'symlink' && decision.setTime) {
-          await attempt(item.path, () => sftp.lsetstat(item.path, { atime: local.mtime, mtime: local.mtime }));
-        }
-      }),
-    ),
+  await forEachFile(
+    plan.items,
+    (item) => (item.local.type === 'file' && item.local.size > SMALL_FILE_BYTES ? large : small),
+    async (item) => {
+      const { decision, local } = item;
+      if (local.type === 'file' && decision.transfer) {
+        await putFile(sftp, local, item.path, item.wantMode, local.mtime, readLocal);
+        sent.files += 1;
+        sent.bytes += local.size;
+      } else if (local.type === 'symlink' && decision.transfer) {
+        await putSymlink(sftp, local.linkTarget ?? '', item.path, local.mtime);
+      } else if (local.type === 'file' && (decision.setMode || decision.setTime)) {
+        await attempt(item.path, () => sftp.setstat(item.path, { mode: item.wantMode, atime: local.mtime, mtime: local.mtime }));
+      } else if (local.type === 'symlink' && decision.setTime) {
+        await attempt(item.path, () => sftp.lsetstat(item.path, { atime: local.mtime, mtime: local.mtime }));
+      }
+    },
+    signal,
   );
   // Directory modes and times go last, once nothing more is written inside them.
   const touched = new Set(plan.items.filter((i) => i.decision.code !== null).map((i) => parentOf(i.path)));

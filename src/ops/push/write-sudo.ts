@@ -6,7 +6,7 @@ import { describeSftpError, PushError } from './push-error.js';
 import { firstLine, runRemote, runScript } from './run-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { buildSudoCommands, formatMode, type SudoOp } from './sudo-script.js';
-import { LARGE_FILES_IN_FLIGHT, settleAll, SMALL_FILES_IN_FLIGHT, throwIfInterrupted, uploadFile, type SendCount } from './write-sftp.js';
+import { forEachFile, LARGE_FILES_IN_FLIGHT, SMALL_FILES_IN_FLIGHT, throwIfInterrupted, uploadFile, type SendCount } from './write-sftp.js';
 import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 import { randomHex } from '../../ssh/random-pool.js';
 import { pickTarFiles, sendTarFiles, toTarFiles } from './tar-batch.js';
@@ -133,17 +133,17 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
       // The staging directory is 0700: the files' own modes do not open them to anyone.
       const small = pLimit(SMALL_FILES_IN_FLIGHT);
       const large = pLimit(LARGE_FILES_IN_FLIGHT);
-      await settleAll(
-        uploads.map((u) =>
-          (u.size > SMALL_FILE_BYTES ? large : small)(async () => {
-            throwIfInterrupted(signal);
-            await uploadFile(sftp, u.local, u.size, u.remote, u.mode, u.mtime, readLocal).catch((err) => {
-              throw describeSftpError(err, u.remote);
-            });
-            sent.files += 1;
-            sent.bytes += u.size;
-          }),
-        ),
+      await forEachFile(
+        uploads,
+        (u) => (u.size > SMALL_FILE_BYTES ? large : small),
+        async (u) => {
+          await uploadFile(sftp, u.local, u.size, u.remote, u.mode, u.mtime, readLocal).catch((err) => {
+            throw describeSftpError(err, u.remote);
+          });
+          sent.files += 1;
+          sent.bytes += u.size;
+        },
+        signal,
       );
     }
     throwIfInterrupted(signal);
