@@ -193,6 +193,26 @@ describe('push', () => {
     }
   });
 
+  it('a non-empty directory in the way of a file stays (with or without --sudo) and fails that host; --delete replaces it', async () => {
+    const tree = path.join(local, 'way');
+    write(path.join(tree, 'conf.d'), 'now a file\n');
+    for (const [flags, dest] of [
+      [[], path.join(local, 'way-dest')],
+      [['--sudo'], `/etc/systemd/system/e2e-way-${randomBytes(3).toString('hex')}`],
+    ] as const) {
+      const h = labHosts()[0];
+      await execOnHost(h, `mkdir -p ${dest}/conf.d && echo keep > ${dest}/conf.d/keep && chown -R isucon ${dest}`);
+      const r = await pushTo(h, [`${tree}/`, '--dest', dest, ...flags]);
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`a directory is in the way of ${dest}/conf.d (empty it, or use --delete)`);
+      expect(readFileSync(onHost(h, `${dest}/conf.d/keep`), 'utf8')).toBe('keep\n');
+      const d = await pushTo(h, [`${tree}/`, '--dest', dest, '--delete', ...flags]);
+      expect(d.exitCode, d.stderr).toBe(0);
+      expect(readFileSync(onHost(h, `${dest}/conf.d`), 'utf8')).toBe('now a file\n');
+      await execOnHost(h, `rm -rf ${dest}`);
+    }
+  });
+
   it('a missing local path exits 2 naming it, before connecting', async () => {
     const r = await runIsuops(['push', '-H', 'nowhere.invalid', path.join(local, 'etc', 'app.conf'), path.join(local, 'nope.conf')]);
     expect([r.exitCode, r.stdout]).toEqual([2, '']);

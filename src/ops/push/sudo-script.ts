@@ -6,7 +6,7 @@ import { quote } from 'shell-quote';
  * F (install staged file SRC at DST: a copy keeping SRC's mode and times, then MODE, OWNER and
  * MTIME when given), G (install every file of the staged directory SRC into directory DST under
  * its own name, OWNER when given), L (symlink DST -> SRC), D (directory), A (attributes only),
- * X (rm -rf DST), T (extract the tar archive on stdin at DST, `/`: see tar-batch.ts), M (rename every
+ * X (rm -rf DST), R (rmdir DST: an empty directory in the way of a file), T (extract the tar archive on stdin at DST, `/`: see tar-batch.ts), M (rename every
  * file of the staging directory SRC, filled by T, into directory DST; after a failed T, only
  * remove SRC). F and L write a temp beside DST and `mv -T` it over DST; G copies into a private
  * temp directory inside DST and renames each file from there (`mv -t`, rename(2) per file). So a
@@ -38,6 +38,7 @@ const SCRIPT = [
   '    D) { { [ -d "$3" ] && [ ! -L "$3" ]; } || { rm -f -- "$3" && mkdir -- "$3"; }; } && attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not create directory $3" >&2; rc=1; } ;;',
   '    A) attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not set attributes of $3" >&2; rc=1; } ;;',
   '    X) rm -rf -- "$3" || { echo "isuops: could not delete $3" >&2; rc=1; } ;;',
+  '    R) rmdir -- "$3" 2>/dev/null || { echo "isuops: a directory is in the way of $3 (empty it, or use --delete)" >&2; rc=1; } ;;',
   '    T) tar -x -p --numeric-owner -f - -C "$3" || { tfail=1; rc=1; } ;;',
   '    M) if [ -z "$tfail" ] && mvall "$2" "$3" && rmdir -- "$2"; then :; else rm -rf -- "$2"; [ -n "$tfail" ] || { echo "isuops: could not write files into $3" >&2; rc=1; }; fi ;;',
   '  esac',
@@ -47,7 +48,7 @@ const SCRIPT = [
 ].join('\n');
 
 /** One six-word op of the sudo script. */
-export type SudoOp = [kind: 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'T' | 'M', src: string, dst: string, mode: string, owner: string, mtime: string];
+export type SudoOp = [kind: 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'R' | 'T' | 'M', src: string, dst: string, mode: string, owner: string, mtime: string];
 
 // sshd hands the whole command to the shell as one argument; Linux caps one argument at 128 KiB.
 export const MAX_COMMAND = 100_000;

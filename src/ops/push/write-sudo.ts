@@ -66,7 +66,9 @@ export function buildSudoOps(
       // chown clears setuid/setgid: a mode with them is set again after an owner change
       const mode = d.setMode || d.create || (own !== '-' && item.wantMode > 0o777) ? formatMode(item.wantMode) : '-';
       const mtime = String(local.mtime);
-      if (d.replace && item.remote?.type === 'dir' && local.type !== 'dir') ops.push(['X', '-', item.path, '-', '-', '-']);
+      // A directory in the way of a file goes only if empty (with --delete, its contents are gone by
+      // now), as without --sudo and as rsync does without --force.
+      if (d.replace && item.remote?.type === 'dir' && local.type !== 'dir') ops.push(['R', '-', item.path, '-', '-', '-']);
       if (local.type === 'dir') {
         ops.push(d.create ? ['D', '-', item.path, mode, own, '-'] : ['A', '-', item.path, mode, own, '-']);
       } else if (viaTar.has(item)) {

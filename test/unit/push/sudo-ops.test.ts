@@ -52,4 +52,15 @@ describe('buildSudoOps', () => {
     expect(ops.map((o) => o.slice(0, 3).join(' '))).toEqual(['D - /etc/app', 'D - /etc/app/sub', 'F /tmp/.stage/f0 /etc/app/sub/e', 'F /tmp/.stage/f1 /etc/app/sub/d.conf']);
     expect(uploads.map((u) => u.local)).toEqual(['/src/sub/e', '/src/sub/d.conf']);
   });
+
+  it('a directory in the way of a file gets R (rmdir, only if empty), never X (rm -rf)', () => {
+    const entries = [dir(''), file('conf.d')];
+    const remote = new Map([
+      ['', { type: 'dir' as const, mode: 0o755, size: 0, mtime: 1600000000, uid: 0, gid: 0 }],
+      ['conf.d', { type: 'dir' as const, mode: 0o755, size: 0, mtime: 1600000000, uid: 0, gid: 0 }],
+    ]);
+    const plan = planSource('/etc/app', entries, remote, [], { checksum: false, sameContent: new Map(), delete: false });
+    const { ops } = buildSudoOps([plan], '/tmp/.stage', '-');
+    expect(ops.map((o) => o.slice(0, 3).join(' '))).toEqual(['R - /etc/app/conf.d', 'F /tmp/.stage/f0 /etc/app/conf.d']);
+  });
 });

@@ -63,6 +63,15 @@ describe('sudo script', () => {
     run([['L', 'target two', path.join(root, 'ln'), '-', '-', '1600000000']]);
     expect(readlinkSync(path.join(root, 'ln'))).toBe('target two');
   });
+  it('R removes an empty directory in the way; a non-empty one stays, and the host hears why', () => {
+    mkdirSync(path.join(root, 'way-empty'));
+    mkdirSync(path.join(root, 'way-full'));
+    writeFileSync(path.join(root, 'way-full', 'keep'), 'k');
+    run([['R', '-', path.join(root, 'way-empty'), '-', '-', '-']]);
+    expect(() => lstatSync(path.join(root, 'way-empty'))).toThrow();
+    expect(() => run([['R', '-', path.join(root, 'way-full'), '-', '-', '-']])).toThrow(/a directory is in the way of .*way-full \(empty it, or use --delete\)/);
+    expect(readFileSync(path.join(root, 'way-full', 'keep'), 'utf8')).toBe('k');
+  });
   it('creates directories, deletes trees', () => {
     run([['D', '-', path.join(root, 'dir x'), '0700', '-', '-'], ['X', '-', path.join(root, 'ln'), '-', '-', '-']]);
     expect((lstatSync(path.join(root, 'dir x')).mode & 0o777).toString(8)).toBe('700');
