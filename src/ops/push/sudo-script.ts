@@ -81,3 +81,11 @@ export function buildSudoCommands(ops: readonly SudoOp[]): string[] {
 export function formatMode(mode: number): string {
   return `0${(mode & 0o7777).toString(8)}`;
 }
+
+/**
+ * The host's one-line error for a root script that failed with stderr line `why`: sudo's own
+ * refusal is named as such; `describe` words the script's (or tar's) complaint.
+ */
+export function rootFailure(why: string, describe: (line: string) => string = (line) => line.replace(/^isuops: /, '')): string {
+  return /password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : describe(why);
+}

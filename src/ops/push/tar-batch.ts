@@ -7,7 +7,7 @@ import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 import type { PlanItem } from './plan.js';
 import { PushError } from './push-error.js';
 import { firstLine, runScript } from './run-remote.js';
-import { buildSudoArgv, MAX_COMMAND, type SudoOp } from './sudo-script.js';
+import { buildSudoArgv, MAX_COMMAND, rootFailure, type SudoOp } from './sudo-script.js';
 import { throwIfInterrupted, type SendCount } from './write-sftp.js';
 
 /**
@@ -17,7 +17,7 @@ import { throwIfInterrupted, type SendCount } from './write-sftp.js';
  * target (rename(2): each target is the old or the whole new file); then the staging directory
  * is removed. Each file is written once on the host, where the SFTP route wrote it twice
  * (uploaded to /tmp as the login user, then copied by root): 1,000 files to 5 hosts went from
- * 5.6-5.7 s to 4.3-4.6 s. Without --sudo the same stream was slower than SFTP here (2.9-3.3 s
+ * 4.1-4.9 s to 2.2 s in `npm run bench` (rsync run as root: 2.4 s). Without --sudo the same stream was slower than SFTP here (2.9-3.3 s
  * against 2.3 s): creating files costs the hosts the same either way, and SFTP keeps many in
  * flight. Below this count the SFTP route is as quick.
  */
@@ -180,7 +180,7 @@ export async function sendTarFiles(session: HostSession, files: readonly TarFile
     const run = await runScript(session, quote(buildSudoArgv(tarOps(batch))), cutOnAbort(tarChunks(batch, owner), signal));
     if (run.code !== 0) {
       const why = firstLine(run.stderr) || `exit code ${run.code}`;
-      throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : describeTarError(why));
+      throw new PushError(rootFailure(why, describeTarError));
     }
     for (const s of batch) for (const f of s.files) {
       sent.files += 1;

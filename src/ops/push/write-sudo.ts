@@ -5,7 +5,7 @@ import type { PlanItem, SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
 import { firstLine, runRemote, runScript } from './run-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
-import { buildSudoCommands, formatMode, type SudoOp } from './sudo-script.js';
+import { buildSudoCommands, formatMode, rootFailure, type SudoOp } from './sudo-script.js';
 import { forEachFile, LARGE_FILES_IN_FLIGHT, SMALL_FILES_IN_FLIGHT, throwIfInterrupted, uploadFile, type SendCount } from './write-sftp.js';
 import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 import { randomHex } from '../../ssh/random-pool.js';
@@ -169,7 +169,7 @@ async function runAsRoot(session: HostSession, ops: readonly SudoOp[]): Promise<
     const run = await runScript(session, command);
     if (run.code !== 0) {
       const why = firstLine(run.stderr) || `exit code ${run.code}`;
-      throw new PushError(/password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : why.replace(/^isuops: /, ''));
+      throw new PushError(rootFailure(why));
     }
   }
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { quote } from 'shell-quote';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSudoArgv, buildSudoCommands, type SudoOp } from '../../../src/ops/push/sudo-script.js';
+import { buildSudoArgv, buildSudoCommands, rootFailure, type SudoOp } from '../../../src/ops/push/sudo-script.js';
 
 // The root script is run here as the current user, through `sh -c` on the quoted command the
 // host would get, minus `sudo -n --`: names with spaces, quotes and $(...) must stay data.
@@ -90,3 +90,17 @@ describe('sudo script', () => {
     expect(commands.join(' ').split('/very/long/path/').length - 1).toBe(3000);
   });
 });
+
+describe('rootFailure', () => {
+  it.each([
+    ['sudo: a password is required', 'sudo -n: sudo: a password is required'],
+    ['sudo: a terminal is required to read the password; either use the -S option', 'sudo -n: sudo: a terminal is required to read the password; either use the -S option'],
+    ['isuops: could not write /etc/x', 'could not write /etc/x'],
+  ])('%s', (line, message) => {
+    expect(rootFailure(line)).toBe(message);
+  });
+  it('words what is not sudo with the given describer', () => {
+    expect(rootFailure('tar: x: Cannot open: Permission denied', (l) => `described ${l}`)).toBe('described tar: x: Cannot open: Permission denied');
+  });
+});
+
