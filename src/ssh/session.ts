@@ -14,11 +14,21 @@ const OPEN_RETRIES = 5;
 export class HostSession {
   private readonly channels = new Semaphore(MAX_CHANNELS_PER_CONNECTION);
   private sftpSession?: Promise<SFTPWrapper>;
+  private closed = false;
 
   constructor(
     readonly host: ResolvedHost,
     readonly client: Client,
-  ) {}
+  ) {
+    // ssh2 emits 'close' before it fails the channels and requests still open: an op that
+    // catches those failures can already tell a lost connection from an error of its own.
+    client.once('close', () => (this.closed = true));
+  }
+
+  /** The connection is gone: dropped or reset under the run (or ended by close()). */
+  get lost(): boolean {
+    return this.closed;
+  }
 
   /**
    * Runs `command` on a new channel. `attach` is called synchronously with the channel, before

@@ -13,7 +13,8 @@ afterAll(async () => {
   await execOnHost('isu01', `rm -rf ${local}`);
 });
 const HOST = 'isu01';
-const onHost = (p: string): string => path.join(labDir(), 'hosts', HOST, p);
+const onHostOf = (host: string, p: string): string => path.join(labDir(), 'hosts', host, p);
+const onHost = (p: string): string => onHostOf(HOST, p);
 const cfg = (): string[] => ['-F', path.join(labDir(), 'ssh_config'), '-H', HOST];
 const sha = (buf: Buffer): string => createHash('sha256').update(buf).digest('hex');
 
@@ -174,6 +175,40 @@ describe('push atomicity', () => {
     // stopped early: most files were never started (a tar stream installs none of them)
     expect(states.filter((s) => s === 'old').length).toBeGreaterThan(flags.includes('--sudo') ? 399 : 200);
     await execOnHost(HOST, `rm -rf ${dest}`);
+  });
+
+  it.each([
+    ['over SFTP', [] as string[], path.join(local, 'drop-dest')],
+    ['as root, in a tar stream', ['--sudo'], '/etc/systemd/system/e2e-drop'],
+  ])('a host whose connection drops mid-push (%s) is reported lost (exit 255) while the other completes; every file old or whole new', async (_name, flags, dest) => {
+    const other = 'isu02';
+    const tree = path.join(local, `drop-src${flags.join('')}`);
+    const names = Array.from({ length: 400 }, (_, i) => `f${String(i).padStart(3, '0')}`);
+    const fresh = (i: number): Buffer => Buffer.alloc(60 * 1024, `new ${i} `);
+    for (const [i, n] of names.entries()) writeFileSync(path.join(mkdirp(tree), n), fresh(i));
+    await Promise.all([HOST, other].map((h) => execOnHost(h, `rm -rf ${dest}`)));
+    const destOnHost = onHost(dest);
+    const underWay = (): boolean => existsSync(destOnHost) && readdirSync(destOnHost).some((n) => n.includes('isuops-'));
+    const child = execa('node', [ISUOPS_BIN, 'push', '-F', path.join(labDir(), 'ssh_config'), '-H', `${HOST},${other}`, `${tree}/`, '--dest', dest, ...flags], { reject: false });
+    const deadline = Date.now() + 20_000;
+    while (!underWay() && Date.now() < deadline && child.exitCode === null) await sleep(2);
+    expect(underWay()).toBe(true);
+    // the host's sshd serving this connection dies: the connection is reset under the push
+    await execOnHost(HOST, "pkill -KILL -f '[s]shd: isucon'");
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(255);
+    expect(r.stderr).toContain(`isuops: ${HOST}: connection lost while pushing: each file is as it was or whole new`);
+    expect(r.stderr).toMatch(/1 ok, 0 failed, 1 unreachable/);
+    for (const [i, n] of names.entries()) expect(readFileSync(path.join(onHostOf(other, dest), n)).equals(fresh(i))).toBe(true);
+    for (const n of readdirSync(destOnHost).filter((x) => !x.includes('isuops-'))) expect(readFileSync(path.join(destOnHost, n)).equals(fresh(names.indexOf(n)))).toBe(true);
+    // A tar stream's staging goes with the stream (the host's script removes it); an SFTP upload
+    // cut off can leave its hidden temp, which nothing on the host can clean up.
+    if (flags.includes('--sudo')) {
+      const until = Date.now() + 10_000;
+      while (readdirSync(destOnHost).some((x) => x.includes('isuops-')) && Date.now() < until) await sleep(50);
+      expect(readdirSync(destOnHost).filter((x) => x.includes('isuops-'))).toEqual([]);
+    }
+    await Promise.all([HOST, other].map((h) => execOnHost(h, `rm -rf ${dest}`)));
   });
 });
 

@@ -118,6 +118,7 @@ export async function pullFromHost(session: HostSession, opts: PullHostOptions):
     if (!opts.signal.aborted) errors.unshift((err as Error).message);
   }
   if (opts.signal.aborted) return finish('interrupted', `interrupted: ${received.files} files received; no partial file left`);
+  if (session.lost) return finish('unreachable', `connection lost while pulling: ${received.files} files received; no partial file left`);
   return errors.length > 0 ? finish('failed', summarizeErrors(errors)) : finish('ok');
 }
 

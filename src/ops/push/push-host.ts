@@ -140,6 +140,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
   } catch (err) {
     debug('%s: push failed: %s', host, (err as Error).stack);
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted while writing: each file is as it was or whole new' });
+    if (session.lost) return finish('unreachable', { error: 'connection lost while pushing: each file is as it was or whole new' });
     const message = err instanceof PushError ? err.message : describeSftpError(err, '?').message;
     return finish('failed', { error: message });
   }

@@ -10,13 +10,38 @@ export function sftpCode(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-type Cb<T> = (err: Error | undefined | null, value: T) => void;
-function call<T>(fn: (cb: Cb<T>) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+/** The SFTP session ended (the connection dropped): no answer will come to a request. */
+export class SftpSessionLost extends Error {
+  constructor() {
+    super('connection lost');
+  }
 }
 
-/** Promise wrappers over the ssh2 SFTP calls push and pull use; requests are pipelined by ssh2. */
+type Cb<T> = (err: Error | undefined | null, value: T) => void;
+
+/**
+ * Promise wrappers over the ssh2 SFTP calls push and pull use; requests are pipelined by ssh2.
+ * Once the session has ended, every call rejects with SftpSessionLost: ssh2 answers the requests
+ * pending at that moment with an error, but a request made afterwards (a temp's cleanup, the
+ * next file, fastPut closing its handle) would wait forever, and with nothing else to wait for,
+ * Node would end the run at once with exit 0 and no summary.
+ */
 export function wrapSftp(sftp: SFTPWrapper) {
+  let lost: SftpSessionLost | undefined;
+  let onLost!: (err: SftpSessionLost) => void;
+  const ended = new Promise<never>((_resolve, reject) => (onLost = reject));
+  ended.catch(() => undefined);
+  const end = (): void => {
+    if (lost) return;
+    lost = new SftpSessionLost();
+    onLost(lost);
+  };
+  sftp.once('end', end);
+  sftp.once('close', end);
+  const call = <T>(fn: (cb: Cb<T>) => void): Promise<T> => {
+    if (lost) return Promise.reject(lost);
+    return Promise.race([new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value)))), ended]);
+  };
   return {
     lstat: (p: string) => call<Stats>((cb) => sftp.lstat(p, cb)),
     stat: (p: string) => call<Stats>((cb) => sftp.stat(p, cb)),
