@@ -175,6 +175,24 @@ describe('pull', () => {
     expect(sha(readFileSync(target))).toBe(want);
   });
 
+  it('a host whose connection drops mid-pull is reported lost (exit 255), no partial file; the other completes', async () => {
+    const dir = `${remote}/drop`;
+    await Promise.all(['isu01', 'isu02'].map((h) => execOnHost(h, `mkdir -p ${dir} && for i in $(seq 1 300); do head -c 30000 /dev/urandom > ${dir}/f$i; done`)));
+    const dest = mkdtempSync(path.join(os.tmpdir(), 'isuops-pull-drop-'));
+    const child = execa('node', [ISUOPS_BIN, 'pull', '-F', path.join(labDir(), 'ssh_config'), '-H', 'isu01,isu02', '--to', dest, dir], { reject: false });
+    const landed = copyOf('isu01', dir, dest);
+    const deadline = Date.now() + 20_000;
+    while (!(existsSync(landed) && readdirSync(landed).length > 5) && Date.now() < deadline && child.exitCode === null) await sleep(2);
+    await execOnHost('isu01', "pkill -KILL -f '[s]shd: isucon'");
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(255);
+    expect(r.stderr).toMatch(/isuops: isu01: connection lost while pulling: \d+ files received; no partial file left/);
+    expect(readdirSync(copyOf('isu02', dir, dest)).length).toBe(300);
+    expect(tempsIn(landed)).toEqual([]);
+    for (const n of readdirSync(landed)) expect(statSync(path.join(landed, n)).size).toBe(30000);
+    rmSync(dest, { recursive: true, force: true });
+  });
+
   it('exit codes: 2 for usage, 255 for an unreachable host', async () => {
     const usage = await runIsuops(['pull', ...labArgs(), '--to', to]);
     expect(usage.exitCode).toBe(2);
