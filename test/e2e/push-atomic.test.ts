@@ -210,6 +210,29 @@ describe('push atomicity', () => {
     }
     await Promise.all([HOST, other].map((h) => execOnHost(h, `rm -rf ${dest}`)));
   });
+
+  it('a host that goes silent mid-push (its sshd stopped) is given up after ServerAliveInterval x CountMax; the other completes', async () => {
+    const other = 'isu02';
+    const tree = path.join(local, 'silent-src');
+    const dest = path.join(local, 'silent-dest');
+    for (let i = 0; i < 400; i++) writeFileSync(path.join(mkdirp(tree), `f${i}`), Buffer.alloc(60 * 1024, `new ${i} `));
+    const destOnHost = onHost(dest);
+    const started = Date.now();
+    const child = execa('node', [ISUOPS_BIN, 'push', '-o', 'ServerAliveInterval=1', '-o', 'ServerAliveCountMax=2', '-F', path.join(labDir(), 'ssh_config'), '-H', `${HOST},${other}`, `${tree}/`, '--dest', dest], { reject: false });
+    while (!(existsSync(destOnHost) && readdirSync(destOnHost).some((n) => n.includes('isuops-'))) && Date.now() - started < 20_000 && child.exitCode === null) await sleep(2);
+    await execOnHost(HOST, "pkill -STOP -f '[s]shd: isucon'");
+    try {
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(255);
+      expect(r.stderr).toContain(`isuops: ${HOST}: connection lost while pushing`);
+      expect(r.stderr).toMatch(/1 ok, 0 failed, 1 unreachable/);
+      // 2 keepalives of 1 s unanswered, not the 10 s connect timeout nor a hang
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      await execOnHost(HOST, "pkill -CONT -f '[s]shd: isucon'; pkill -KILL -f '[s]shd: isucon'; true");
+    }
+    expect(readdirSync(onHostOf(other, dest)).length).toBe(400);
+  });
 });
 
 function mkdirp(dir: string): string {
