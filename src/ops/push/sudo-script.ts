@@ -39,7 +39,7 @@ const SCRIPT = [
   '    A) attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not set attributes of $3" >&2; rc=1; } ;;',
   '    X) rm -rf -- "$3" || { echo "isuops: could not delete $3" >&2; rc=1; } ;;',
   '    R) rmdir -- "$3" 2>/dev/null || { echo "isuops: a directory is in the way of $3 (empty it, or use --delete)" >&2; rc=1; } ;;',
-  '    T) tar -x -p --numeric-owner -f - -C "$3" || { tfail=1; rc=1; } ;;',
+  '    T) if command -v tar >/dev/null; then tar -x -p --numeric-owner -f - -C "$3" || { tfail=1; rc=1; }; else echo "isuops: tar is not installed on this host (push --sudo sends many small files through it)" >&2; tfail=1; rc=1; fi ;;',
   '    M) if [ -z "$tfail" ] && mvall "$2" "$3" && rmdir -- "$2"; then :; else rm -rf -- "$2"; [ -n "$tfail" ] || { echo "isuops: could not write files into $3" >&2; rc=1; }; fi ;;',
   '  esac',
   '  shift 6',

@@ -140,6 +140,18 @@ describe('the T and M ops of the push script', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('without tar on the host: one clear line, exit 1, nothing staged', async () => {
+    const dir = path.join(root, 'no-tar');
+    mkdirSync(dir);
+    const files = [file(path.join(dir, 'a'), 'a')];
+    const command = quote(buildSudoArgv(tarOps(planTarStages(files, '222222222222'))).slice(3));
+    const r = spawnSync('/bin/sh', ['-c', command], { input: await archiveOf(files, '222222222222'), encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
+    expect(r.status).toBe(1);
+    // (the shell's own complaints about the other tools this PATH hides come after it)
+    expect(r.stderr.split('\n')[0]).toBe('isuops: tar is not installed on this host (push --sudo sends many small files through it)');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('a directory in the way of a file: that staging directory is removed, the host hears which directory', async () => {
     const dir = path.join(root, 'busy');
     mkdirSync(path.join(dir, 'x'), { recursive: true });
