@@ -28,19 +28,26 @@ type Cb<T> = (err: Error | undefined | null, value: T) => void;
  */
 export function wrapSftp(sftp: SFTPWrapper) {
   let lost: SftpSessionLost | undefined;
-  let onLost!: (err: SftpSessionLost) => void;
-  const ended = new Promise<never>((_resolve, reject) => (onLost = reject));
-  ended.catch(() => undefined);
+  // the reject of every call not answered yet (a Set: cheaper than a Promise.race per call)
+  const waiting = new Set<(err: Error) => void>();
   const end = (): void => {
     if (lost) return;
     lost = new SftpSessionLost();
-    onLost(lost);
+    for (const reject of waiting) reject(lost);
+    waiting.clear();
   };
   sftp.once('end', end);
   sftp.once('close', end);
   const call = <T>(fn: (cb: Cb<T>) => void): Promise<T> => {
     if (lost) return Promise.reject(lost);
-    return Promise.race([new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value)))), ended]);
+    return new Promise<T>((resolve, reject) => {
+      waiting.add(reject);
+      fn((err, value) => {
+        waiting.delete(reject);
+        if (err) reject(err);
+        else resolve(value);
+      });
+    });
   };
   return {
     lstat: (p: string) => call<Stats>((cb) => sftp.lstat(p, cb)),
