@@ -14,22 +14,7 @@ export interface RemoteRun {
  */
 export async function runRemote(session: HostSession, argv: readonly string[], opts: { sudo?: boolean; stdin?: Buffer } = {}): Promise<RemoteRun> {
   const words = opts.sudo ? ['sudo', '-n', '--', ...argv] : [...argv];
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let code: number | null = null;
-  let closed!: Promise<void>;
-  // Listeners go on synchronously: a quick command's exit and close can come with the open.
-  const channel = await session.exec(quote(words), (ch) => {
-    ch.on('data', (c: Buffer) => out.push(c));
-    ch.stderr.on('data', (c: Buffer) => err.push(c));
-    ch.on('exit', (c: number | null) => {
-      code = c;
-    });
-    closed = new Promise((resolve) => ch.once('close', () => resolve()));
-  });
-  channel.end(opts.stdin ?? undefined);
-  await closed;
-  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+  return runScript(session, quote(words), opts.stdin ? [opts.stdin] : undefined);
 }
 
 /** The first line of a helper's stderr, for error messages. */
@@ -39,15 +24,17 @@ export function firstLine(buf: Buffer): string {
 
 /**
  * Runs an already quoted `command`, feeding it `input` chunk by chunk (at the channel's pace;
- * stops feeding if the command ends first) and keeping its exit code and stderr.
+ * stops feeding if the command ends first), and collects its output and exit code.
  */
-export async function runScript(session: HostSession, command: string, input?: AsyncIterable<Buffer>): Promise<{ code: number | null; stderr: Buffer }> {
+export async function runScript(session: HostSession, command: string, input?: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<RemoteRun> {
+  const out: Buffer[] = [];
   const err: Buffer[] = [];
   let code: number | null = null;
   let closed!: Promise<void>;
   let isClosed = false;
+  // Listeners go on synchronously: a quick command's exit and close can come with the open.
   const channel = await session.exec(command, (ch) => {
-    ch.resume();
+    ch.on('data', (c: Buffer) => out.push(c));
     ch.stderr.on('data', (c: Buffer) => err.push(c));
     ch.on('exit', (c: number | null) => {
       code = c;
@@ -67,5 +54,5 @@ export async function runScript(session: HostSession, command: string, input?: A
   }
   if (!isClosed) channel.end();
   await closed;
-  return { code, stderr: Buffer.concat(err) };
+  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
 }

@@ -17,7 +17,7 @@ export const SMALL_FILES_IN_FLIGHT = 64;
 export const LARGE_FILES_IN_FLIGHT = 4;
 
 /** The error a file gets once Ctrl-C came: it is left as it was, not started. */
-export const INTERRUPTED = 'interrupted';
+const INTERRUPTED = 'interrupted';
 
 /**
  * Runs `fn` for every item, each through the limiter `limitOf` gives it; none is started once
