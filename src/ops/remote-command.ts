@@ -20,11 +20,13 @@ const WRAPPER = [
   'if command -v setsid >/dev/null 2>&1; then r=setsid; else r=; fi',
   'if [ "$2" = stdin ]; then $r "$s" -c "$1" <&3 3<&- & p=$!; else $r "$s" -c "$1" </dev/null 3<&- & p=$!; fi',
   'printf "%s%s\\n" "$3" "$p" >&2',
-  // The KILL runs in a small process of its own (the wrapper stops the watcher once the command
-  // is gone, but members that ignored TERM may still be in the group); it ends with the group.
+  // The KILL runs in a small process of its own, started before the TERM: the wrapper stops the
+  // watcher as soon as the command's shell is gone, which the TERM can make happen before the
+  // watcher's next step, and members that ignored TERM may still be in the group. It ends with
+  // the group.
   `STOP=${quote([STOP_GROUP])}`,
   'w=',
-  'if [ "$2" != stdin ]; then (cat >/dev/null; kill -TERM -"$p"; sh -c "$STOP" isuops-stop "$p" &) <&3 3<&- >/dev/null 2>&1 & w=$!; fi',
+  'if [ "$2" != stdin ]; then (cat >/dev/null; sh -c "$STOP" isuops-stop "$p" & kill -TERM -"$p") <&3 3<&- >/dev/null 2>&1 & w=$!; fi',
   'wait "$p"; c=$?',
   '[ -n "$w" ] && kill "$w" 2>/dev/null',
   'if [ "$c" -gt 128 ] && [ "$c" -lt 160 ]; then kill -s "$(kill -l "$c")" $$ 2>/dev/null; fi',
