@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { sshUserProblem } from '../ssh/names.js';
 
 /** Options shared by every command that works on the fleet (SPEC "Hosts", "Connection", "Output"). */
 export interface FleetOptions {
@@ -40,6 +41,13 @@ export function parseSeconds(value: string): number {
   return n;
 }
 
+/** `-l USER`: what ssh refuses ("remote username contains invalid characters"), and an empty user. */
+function parseUser(value: string): string {
+  const problem = sshUserProblem(value);
+  if (problem) throw new InvalidArgumentError(`invalid user name (${problem})`);
+  return value;
+}
+
 function parseSshOption(value: string, previous: string[] = []): string[] {
   if (!/^\s*[A-Za-z]+\s*(=|\s)\s*\S/.test(value)) throw new InvalidArgumentError(`expected Key=Value (ssh_config style), got "${value}"`);
   return [...previous, value];
@@ -53,7 +61,7 @@ export function addFleetOptions(cmd: Command): Command {
     .option('-g, --group <name>', 'only hosts of this [group] (repeatable)', collect)
     .option('-x, --exclude <list>', 'drop these hosts (ranges allowed, repeatable)', collect)
     .option('-F, --ssh-config <file>', 'ssh config file (default ~/.ssh/config when present)')
-    .option('-l, --user <user>', 'login user')
+    .option('-l, --user <user>', 'login user', parseUser)
     .option('--port <port>', 'port', parsePositiveInt('--port', 65535))
     .option('-i, --identity <file>', 'identity file (repeatable)', collect)
     .option('-J, --jump <hosts>', 'jump hosts [user@]host[:port][,...]')

@@ -1,10 +1,12 @@
 import { UsageError } from '../errors.js';
+import { hostEntryProblem, sshUserProblem } from '../ssh/names.js';
 import type { HostEntry } from './types.js';
 
 /**
  * Parses one `[user@]host[:port]` as written. IPv6 goes in brackets when a port follows
  * (`[::1]:22`, `root@[fe80::1]`); a bare IPv6 (`::1`, `fe80::1`) is a host with no port.
- * `name` is the text exactly as written. Throws UsageError on an empty part or a bad port.
+ * `name` is the text exactly as written. Throws UsageError on an empty part, a bad port, or a host
+ * or user name that ssh would refuse (see ssh/names.ts).
  */
 export function parseHostEntry(text: string, groups: string[] = []): HostEntry {
   // ssh splits user from host at the last '@' too
@@ -16,6 +18,11 @@ export function parseHostEntry(text: string, groups: string[] = []): HostEntry {
   if (host === '') throw new UsageError(`bad host "${text}": no host name`);
   const bad = /[\s[\]{},]/.exec(host);
   if (bad) throw new UsageError(`bad host "${text}": unexpected "${bad[0]}" in the host name`);
+  // what ssh refuses too ("hostname contains invalid characters"): %h/%n reach a ProxyCommand's shell
+  const hostProblem = hostEntryProblem(host);
+  if (hostProblem) throw new UsageError(`bad host "${text}": invalid host name (${hostProblem})`);
+  const userProblem = user === undefined ? undefined : sshUserProblem(user);
+  if (userProblem) throw new UsageError(`bad host "${text}": invalid user name (${userProblem})`);
   const entry: HostEntry = { name: text, host, groups: [...groups] };
   if (user !== undefined) entry.user = user;
   if (port !== undefined) entry.port = parsePort(port, text);

@@ -61,6 +61,7 @@ export function parseHostsFile(text: string, file: string): HostsFile {
       }
       // quotes inside an assignment (`HOSTS=("a" "b")`) are not part of any host name
       content = content.replace(/["']/g, '');
+      refuseInventoryVariables(content);
       for (const host of expandHostList(content)) entries.push(parseHostEntry(host, group === undefined ? [] : [group]));
     } catch (error) {
       if (error instanceof UsageError) throw new UsageError(`${file}:${line}: ${error.message}`, { cause: error });
@@ -69,6 +70,19 @@ export function parseHostsFile(text: string, file: string): HostsFile {
   }
   if (open) throw new UsageError(`${file}:${open.line}: "${opener(open.closer)}" opened here is never closed`);
   return { entries, groups };
+}
+
+/**
+ * An Ansible INI line (`isu01 ansible_host=10.0.0.1 ansible_user=isucon`) would otherwise read as
+ * three hosts: refused, with where those settings go instead.
+ */
+function refuseInventoryVariables(content: string): void {
+  const variable = content.split(/[\s,]+/).find((word) => /^[A-Za-z_]\w*=/.test(word));
+  if (variable === undefined) return;
+  throw new UsageError(
+    `"${variable}" looks like an inventory variable: a hosts file lists [user@]host[:port] only; `
+      + 'put the address and user in the ssh config (Host isu01 / HostName 10.0.0.1 / User isucon) or write isucon@10.0.0.1',
+  );
 }
 
 function parseGroupName(name: string, header: string): string {

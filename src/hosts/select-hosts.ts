@@ -49,13 +49,23 @@ export async function selectHosts(opts: SelectHostsOptions): Promise<HostEntry[]
     all.push(...parsed.entries);
     declaredGroups.push(...parsed.groups);
   }
-  for (const list of hostLists) all.push(...expandHostList(list).map((host) => parseHostEntry(host)));
+  for (const list of hostLists) all.push(...parseHostListFlag(list));
   const hosts = dropDuplicates(all);
   if (hosts.length === 0) throw new UsageError(`no hosts found in ${[...files, ...hostLists.map((l) => `-H "${l}"`)].join(', ')}`);
   const kept = excludeHosts(keepGroups(hosts, opts.groups ?? [], declaredGroups), opts.excludes ?? []);
   if (kept.length === 0) throw new UsageError('no hosts left after -g/-x');
   debug('hosts: %d selected of %d', kept.length, hosts.length);
   return kept;
+}
+
+/** One `-H` value's hosts; a bad one is named as the -H value it came from. */
+function parseHostListFlag(list: string): HostEntry[] {
+  try {
+    return expandHostList(list).map((host) => parseHostEntry(host));
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`-H: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 /** `$ISUOPS_HOSTS`, else `./hosts.txt`, else a UsageError naming both places. */

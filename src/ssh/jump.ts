@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { sshHostnameProblem, sshUserProblem } from './names.js';
 import type { JumpSpec } from './types.js';
 
 /**
@@ -60,7 +61,21 @@ function parseJumpHop(hop: string, whole: string): JumpSpec {
     }
     result.port = Number(portText);
   }
+  const problem = jumpNameProblem(result);
+  if (problem) throw bad(problem);
   return result;
+}
+
+/**
+ * Why a hop's names are no good, as ssh's parse_jump checks a -J (and the ssh it runs for a
+ * ProxyJump checks its own host and -l): ssh_valid_hostname and ssh_valid_ruser.
+ */
+export function jumpNameProblem(hop: JumpSpec): string | undefined {
+  const hostProblem = sshHostnameProblem(hop.host);
+  if (hostProblem) return `invalid hostname "${hop.host}": ${hostProblem}`;
+  const userProblem = hop.user === undefined ? undefined : sshUserProblem(hop.user);
+  if (userProblem) return `invalid username "${hop.user}": ${userProblem}`;
+  return undefined;
 }
 
 /** Formats hops back to `-J` text (IPv6 hosts bracketed), e.g. for `isuops hosts`. */

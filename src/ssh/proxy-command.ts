@@ -1,16 +1,32 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
+import { UsageError } from '../errors.js';
 import { expandTokens, PROXY_TOKENS } from './config/tokens.js';
+import { sshHostnameProblem, sshUserProblem } from './names.js';
 import type { ResolvedHost } from './types.js';
 
 const debug = debuglog('isuops');
 // Enough of the command's stderr to explain a failure in one line.
 const STDERR_KEEP = 2000;
 
-/** ProxyCommand with `%h %n %p %r %%` expanded, as ssh does just before running it. */
+/**
+ * ProxyCommand with `%h %n %p %r %%` expanded, as ssh does just before running it. What a token
+ * brings in reaches a shell: a host, HostName or user with shell characters in it is refused
+ * (UsageError) whichever way it came (ssh checks the command line's; isuops also the config's).
+ */
 export function expandProxyCommand(host: ResolvedHost): string {
   const command = host.proxyCommand ?? '';
+  const used = new Set([...command.matchAll(/%(.)/g)].map((m) => m[1]));
+  const names: Array<[string, string, (s: string) => string | undefined, string]> = [
+    ['h', host.hostname, sshHostnameProblem, 'hostname'],
+    ['n', host.alias, sshHostnameProblem, 'host'],
+    ['r', host.user, sshUserProblem, 'remote username'],
+  ];
+  for (const [token, value, problemOf, what] of names) {
+    const problem = used.has(token) ? problemOf(value) : undefined;
+    if (problem) throw new UsageError(`${host.name}: ${what} "${value}" for %${token} in ProxyCommand contains invalid characters (${problem})`);
+  }
   return expandTokens(command, { h: host.hostname, n: host.alias, p: String(host.port), r: host.user }, PROXY_TOKENS, 'ProxyCommand');
 }
 

@@ -1,7 +1,7 @@
 import { hostname as osHostname, userInfo } from 'node:os';
 import SSHConfig, { LineType } from 'ssh-config';
 import { UsageError } from '../../errors.js';
-import { parseJumpList } from '../jump.js';
+import { formatJumpList, jumpNameProblem, parseJumpList } from '../jump.js';
 import type { ConnectOverrides, JumpSpec, ResolvedHost } from '../types.js';
 import { applyOption, collectOptions, type CollectedOptions } from './evaluate.js';
 import { checkOptionValue, lineArgs, type SshConfigSource } from './source.js';
@@ -147,6 +147,9 @@ export function expandJumpTokens(hops: JumpSpec[], tokens: TokenValues): JumpSpe
   return hops.map((hop) => {
     const out: JumpSpec = { ...hop, host: expandTokens(hop.host, tokens, PROXY_TOKENS, 'ProxyJump') };
     if (hop.user !== undefined) out.user = expandTokens(hop.user, tokens, PROXY_TOKENS, 'ProxyJump');
+    // a token may have brought in what the hop as written did not hold
+    const problem = jumpNameProblem(out);
+    if (problem) throw new UsageError(`ProxyJump ${formatJumpList([hop])}: ${problem}`);
     return out;
   });
 }

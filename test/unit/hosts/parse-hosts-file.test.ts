@@ -51,6 +51,14 @@ describe('parseHostsFile', () => {
     ['ISUIPS="isu1', 'hosts.txt:1: """ opened here is never closed'],
     ['HOSTS=(isu1) && echo', 'hosts.txt:1: unexpected "&& echo" after the closing )'],
     ['HOSTS=(\nisu1\n) x', 'hosts.txt:3: unexpected "x" after the closing )'],
+    ['isu1\nx$(id>/tmp/f)', 'hosts.txt:2: bad host "x$(id>/tmp/f)": invalid host name ("$" is not allowed)'],
+    ['$(id)@isu1', 'hosts.txt:1: bad host "$(id)@isu1": invalid user name ("(" is not allowed)'],
+    ['foo:bar:baz', 'hosts.txt:1: bad host "foo:bar:baz": invalid host name (it has several ":" but is not an IPv6 address (write host:port, or [IPv6]:port))'],
+    ['-rf', 'hosts.txt:1: bad host "-rf": invalid host name (it starts with "-")'],
+    ['/', 'hosts.txt:1: bad host "/": invalid host name ("/" is not allowed)'],
+    ['isu\u0001x', 'hosts.txt:1: bad host "isu\u0001x": invalid host name (control characters are not allowed)'],
+    ['isu\ufffdx', 'hosts.txt:1: bad host "isu\ufffdx": invalid host name (it holds bytes that are not UTF-8)'],
+    ['isu01 ansible_host=10.0.0.1 ansible_user=isucon', 'hosts.txt:1: "ansible_host=10.0.0.1" looks like an inventory variable: a hosts file lists [user@]host[:port] only; put the address and user in the ssh config (Host isu01 / HostName 10.0.0.1 / User isucon) or write isucon@10.0.0.1'],
   ])('%j throws %j', (text, message) => {
     expect(() => parseHostsFile(text, 'hosts.txt')).toThrow(new UsageError(message));
   });

@@ -23,7 +23,16 @@ const OK: [string, JumpSpec[]][] = [
 // prettier-ignore
 const BAD: string[] = ['', 'a,,b', 'u@', ':22', 'h:0', 'h:x', 'h:70000', 'h:22:33', '::1', '[::1', '[::1]x', 'a b', 'ssh://h/path'];
 
+// prettier-ignore
+const BAD_NAMES: [string, string][] = [
+  ['b$(id)', `bad jump host 'b$(id)' in 'b$(id)': invalid hostname "b$(id)": "$" is not allowed (expected [user@]host[:port])`],
+  ['a,-oProxyCommand=x', `bad jump host '-oProxyCommand=x' in 'a,-oProxyCommand=x': invalid hostname "-oProxyCommand=x": it starts with "-" (expected [user@]host[:port])`],
+  ['`id`@gw', "bad jump host '`id`@gw' in '`id`@gw': invalid username \"`id`\": \"`\" is not allowed (expected [user@]host[:port])"],
+  ['ssh://%3Bid@gw', `bad jump host 'ssh://%3Bid@gw' in 'ssh://%3Bid@gw': invalid username ";id": ";" is not allowed (expected [user@]host[:port])`],
+];
+
 describe('parseJumpList', () => {
+  it.each(BAD_NAMES)('refuses the names ssh refuses: %s', (spec, message) => expect(() => parseJumpList(spec)).toThrow(new UsageError(message)));
   it.each(OK)('%s', (spec, want) => expect(parseJumpList(spec)).toEqual(want));
   it.each(BAD)('rejects %j', (spec) => expect(() => parseJumpList(spec)).toThrow(UsageError));
 });
