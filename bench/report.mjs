@@ -56,7 +56,7 @@ export function writeReport(file, results) {
   out.push(`Made by \`${results.command}\` on ${results.date}, in ${fmt(results.durationS / 60, 1)} min.`, '');
   const load = (l) => (l ? l.map((x) => x.toFixed(2)).join(' ') : 'n/a');
   out.push(`Machine: ${results.machine}. Load average (1, 5, 15 min) at the start: ${load(results.loadAvgStart)}; at the end: ${load(results.loadAvgEnd)}.`, '');
-  out.push(`Lab: ${results.labHosts} real OpenSSH sshd hosts on loopback (\`isuops lab up ${results.labHosts} --dir /tmp/isuops-bench-lab --base 127.0.9\`), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs (of the runs that succeeded). The raw figures of every run are in \`bench-results/latest.json\` and \`bench-results/${results.date.replace(/[:.]/g, '-')}.json\` (not committed: \`bench-results/\` is in .gitignore; every run writes its own dated file and overwrites latest.json).`, '');
+  out.push(`Lab: ${results.labHosts} real OpenSSH sshd hosts on loopback (\`isuops lab up ${results.labHosts} --dir LAB --base ${results.lab?.base ?? '127.X.9'}\`), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs (of the runs that succeeded). The raw figures of every run are in \`bench-results/latest.json\` and \`bench-results/${results.date.replace(/[:.]/g, '-')}.json\` (not committed: \`bench-results/\` is in .gitignore; every run writes its own dated file and overwrites latest.json).`, '');
   if (results.note) out.push(`**Note.** ${results.note}`, '');
   out.push('Peers: ' + Object.entries(results.peers.versions).map(([k, v]) => `${k} (${v})`).join(', ') + '.', '');
 
@@ -120,8 +120,8 @@ export function writeReport(file, results) {
   out.push('- prsync (`parallel-rsync`): `rsync -a` over `ssh` with the ssh options (its `-S` passes them); xargs+rsync: `rsync -ai`, which itemizes every change as isuops does (the issue\'s loop is `rsync -avRiK`).');
   out.push('- tail: `pdsh tail -F` runs the same ssh per host under pdsh, which labels every line with its host and keeps lines whole, as isuops does (the bare `xargs ssh` loop does neither); both are stopped through their ssh processes so that the tool reaps them and their CPU counts.');
   out.push('- Remote state for push is reset from the lab machine (each lab host\'s /home/isucon is LAB/hosts/<host>/home/isucon here).');
-  out.push('- pull (bench/pull.mjs) and exec via a bastion (bench/bastion.mjs) come with their own commands, described at the top of those files; the bastion lab is a second lab (`/tmp/isuops-bench-bastion`, base 127.0.29, 50 hosts in a network namespace reachable only through the bastion), brought up after the main lab is down.', '');
-  out.push('LAB is the lab directory, WORK the bench\'s scratch directory (/tmp/isuops-bench-work), HOSTS the host list; `OPTS` below = `-F LAB/ssh_config -o BatchMode=yes -o ControlMaster=no -o ControlPath=none ' + SAME_CRYPTO.join(' ') + '`.', '');
+  out.push('- pull (bench/pull.mjs) and exec via a bastion (bench/bastion.mjs) come with their own commands, described at the top of those files; the bastion lab is a second lab (its own dir and base, `127.X.29`, 50 hosts in a network namespace reachable only through the bastion), brought up after the main lab is down.', '');
+  out.push('LAB is the lab directory, WORK the bench\'s scratch directory (`$ISUOPS_BENCH_WORK`, else under the checkout\'s run directory), HOSTS the host list; `OPTS` below = `-F LAB/ssh_config -o BatchMode=yes -o ControlMaster=no -o ControlPath=none ' + SAME_CRYPTO.join(' ') + '`.', '');
   const lab = results.lab;
   const opts = results.sshOptions;
   const seen = new Set();

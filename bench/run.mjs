@@ -25,12 +25,16 @@ const quick = args.includes('--quick');
 const runs = Number(flag('--runs', quick ? '1' : '3'));
 const counts = flag('--hosts', quick ? '5,50' : '5,50,200').split(',').map(Number);
 const only = flag('--only', 'startup,exec,push,tail,pull,bastion').split(',');
-const labDir = process.env.ISUOPS_BENCH_LAB ?? '/tmp/isuops-bench-lab';
-const bastionDir = process.env.ISUOPS_BENCH_BASTION_LAB ?? '/tmp/isuops-bench-bastion';
-const work = '/tmp/isuops-bench-work';
+// the labs' dirs and bases: $ISUOPS_BENCH_LAB_DIR/_BASE, $ISUOPS_BENCH_BASTION_LAB_DIR/_BASE, else
+// this checkout's own (README, Development), so two checkouts' benches never share a lab
+const runEnv = await import(pathToFileURL(path.join(repo, 'dist/lab/run-env.js')).href);
+const { dir: labDir, base: labBase } = runEnv.findRunLab('bench');
+const { dir: bastionDir, base: bastionBase } = runEnv.findRunLab('benchBastion');
+const work = process.env.ISUOPS_BENCH_WORK || path.join(runEnv.findRunRoot(), 'bench-work');
 const isuops = (...a) => execFileSync('node', [`${repo}/bin/isuops`, ...a], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 const started = Date.now();
 mkdirSync(work, { recursive: true });
+console.error(`bench: labs ${labDir} (${labBase}.x) and ${bastionDir} (${bastionBase}.x), scratch ${work}`);
 
 const results = {
   date: new Date().toISOString(), machine: machineInfo(), command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
@@ -64,10 +68,10 @@ let lab;
 try {
   console.error(`bench: lab of ${labHosts} hosts in ${labDir}`);
   const t = Date.now();
-  isuops('lab', 'up', String(labHosts), '--dir', labDir, '--base', '127.0.9');
+  isuops('lab', 'up', String(labHosts), '--dir', labDir, '--base', labBase);
   results.labUpS = (Date.now() - t) / 1000;
   const names = JSON.parse(readFileSync(path.join(labDir, 'state.json'), 'utf8')).hosts.map((h) => h.name);
-  lab = { dir: labDir, sshConfig: path.join(labDir, 'ssh_config'), names, work, repo };
+  lab = { dir: labDir, base: labBase, sshConfig: path.join(labDir, 'ssh_config'), names, work, repo };
 } catch (e) {
   const error = `isuops lab up ${labHosts} failed: ${(e.stderr?.toString().trim() || e.message).split('\n').slice(-3).join(' ')}`;
   console.error(`bench: ${error}`);
@@ -95,7 +99,7 @@ if (lab) {
 await attempt('bastion', async () => {
   const mod = await optional('bastion');
   if (!mod?.benchBastion || !mod.startBastionLab) throw new Error('bench/bastion.mjs (benchBastion, startBastionLab) does not exist yet');
-  const blab = await mod.startBastionLab({ repo, dir: bastionDir, base: '127.0.29', count: 50 });
+  const blab = await mod.startBastionLab({ repo, dir: bastionDir, base: bastionBase, count: 50 });
   try {
     return await mod.benchBastion({ lab: blab, repo, runs });
   } finally {

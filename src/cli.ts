@@ -94,7 +94,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('start N hosts isu01..isuNN (default 5)')
     .argument('[n]', 'how many hosts', parsePositiveInt('N', 250), 5)
     .option('--dir <dir>', 'lab directory (default $ISUOPS_LAB_DIR, else ~/.isuops/lab)')
-    .option('--base <127.0.X>', 'address base for the hosts (default 127.0.1; a second lab needs another)')
+    .option('--base <127.0.X>', 'address base for the hosts (default $ISUOPS_LAB_BASE, else 127.0.1; a second lab needs another)')
     .option('--bastion', 'put the hosts in a network namespace reachable only through a bastion (ProxyJump bastion)')
     .action(async (count: number, opts: { dir?: string; base?: string; bastion?: boolean }) => {
       const { labUp } = await import('./commands/lab.js');

@@ -27,8 +27,12 @@ export async function labUp(opts: LabCommandOptions & { count: number }): Promis
       r.thawed.length ? `thawed ${formatNameList(r.thawed)}` : '',
       r.kept.length ? `kept ${formatNameList(r.kept)}` : '',
     ].filter(Boolean);
-    console.log(`lab: ${n} host${n === 1 ? '' : 's'} up in ${dir} (${did.join('; ')}; ${(r.durationMs / 1000).toFixed(1)} s)`);
+    console.log(`lab: ${n} host${n === 1 ? '' : 's'} up in ${dir} on ${r.state.base}.x (${did.join('; ')}; ${(r.durationMs / 1000).toFixed(1)} s)`);
     if (n > r.asked) console.log(`lab: asked for ${r.asked}, kept the ${n} already there (isuops lab down first to shrink)`);
+    const moved = r.state.hosts.filter((h) => h.port !== 22);
+    if (moved.length > 0) {
+      console.log(`lab: port 22 was taken on ${moved.length === 1 ? moved[0]!.address : `${moved.length} addresses`}: ${formatNameList(moved.map((h) => h.name))} listen${moved.length === 1 ? 's' : ''} on port ${[...new Set(moved.map((h) => h.port))].join(', ')} (hosts.txt, ssh_config and known_hosts say so)`);
+    }
     const lp = labPaths(dir);
     console.log(`  hosts file: ${lp.hostsTxt}`);
     console.log(`  ssh config: ${lp.sshConfig}`);

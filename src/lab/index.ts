@@ -5,3 +5,4 @@ export { bringLabUp, type LabUpOptions, type LabUpReport } from './up.js';
 export { takeLabDown, type LabDownReport } from './down.js';
 export { readLabStatus, type LabHostReport, type LabHostStatus } from './status.js';
 export { labExecOnHost, labFreezeHost, labStartHost, labStopHost, labThawHost } from './control.js';
+export { RUN_LABS, findRunLab, findRunOctet, findRunRoot, type RunLabRole } from './run-env.js';

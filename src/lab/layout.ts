@@ -10,6 +10,11 @@ export const MAX_HOSTS = 250;
 /** Paths that each host sees as its own (bind mounts inside its mount namespace). */
 export const PRIVATE_DIRS = ['/etc/systemd/system', '/var/log', '/home/isucon', '/tmp', '/run/systemd/journal'];
 
+/** The address base of a new lab without --base: $ISUOPS_LAB_BASE, else 127.0.1. */
+export function labDefaultBase(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ISUOPS_LAB_BASE || DEFAULT_BASE;
+}
+
 /** `--dir` else $ISUOPS_LAB_DIR else ~/.isuops/lab. */
 export function labDefaultDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.ISUOPS_LAB_DIR || path.join(os.homedir(), '.isuops', 'lab');

@@ -13,7 +13,7 @@ import {
   waitForListen,
 } from './host.js';
 import { BASTION_NAME, ensureNetns, makeBastionAddress, makeNetnsName, netnsPath, startBastionRelay } from './bastion.js';
-import { DEFAULT_BASE, LAB_USER, checkHostCount, hostPaths, labPaths, makeHostAddress, makeHostName, parseBase } from './layout.js';
+import { LAB_USER, checkHostCount, hostPaths, labDefaultBase, labPaths, makeHostAddress, makeHostName, parseBase } from './layout.js';
 import { checkLabMachine, ensureClientKey, ensureLabUser, ensureMachineDirs } from './machine.js';
 import { renderHostsTxt, renderKnownHostsLine, renderSshConfig } from './render.js';
 import { readProcessState, signalProcess } from './proc.js';
@@ -40,7 +40,7 @@ export interface LabUpReport {
 export interface LabUpOptions {
   dir: string;
   count: number;
-  /** Address base `127.0.X`; defaults to the running lab's, else 127.0.1. */
+  /** Address base `127.0.X`; defaults to the running lab's, else $ISUOPS_LAB_BASE, else 127.0.1. */
   base?: string;
   /** How many hosts are set up at once. */
   parallel?: number;
@@ -71,7 +71,7 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
     throw new UsageError(`the lab in ${dir} is ${old.netns ? '' : 'not '}a bastion lab: run isuops lab down first`);
   }
   const withBastion = opts.bastion ?? Boolean(old?.netns);
-  const base = opts.base ?? old?.base ?? DEFAULT_BASE;
+  const base = opts.base ?? old?.base ?? labDefaultBase();
   parseBase(base);
   const total = Math.max(opts.count, old?.hosts.length ?? 0);
   checkHostCount(total);

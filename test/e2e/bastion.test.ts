@@ -5,13 +5,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRunLab } from '../../src/lab/run-env.js';
 import { REPO, runIsuops } from './helpers.js';
 
 type LabModule = typeof import('../../src/lab/index.js');
 type BastionModule = typeof import('../../src/lab/bastion.js');
 
-const DIR = process.env.ISUOPS_BASTION_LAB_DIR || '/tmp/isuops-test-bastion-lab';
-const BASE = process.env.ISUOPS_BASTION_LAB_BASE || '127.0.42';
+// $ISUOPS_BASTION_LAB_DIR / $ISUOPS_BASTION_LAB_BASE, else this checkout's own (README, Development)
+const { dir: DIR, base: BASE } = findRunLab('bastion');
 const COUNT = 5;
 
 let lab: LabModule;

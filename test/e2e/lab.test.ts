@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findRunLab } from '../../src/lab/run-env.js';
 import {
   execOnHost,
   labDir,
@@ -96,7 +97,8 @@ describe('the shared e2e lab', () => {
 
 describe('a second lab, up and down through the CLI', () => {
   const dir = fs.mkdtempSync('/tmp/isuops-lab2-');
-  const base = '127.0.3';
+  // this run's own addresses (127.<ISUOPS_LAB_OCTET>.3), never another checkout's
+  const { base } = findRunLab('second');
   afterAll(async () => {
     await runIsuops(['lab', 'down', '--dir', dir]);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -112,7 +114,7 @@ describe('a second lab, up and down through the CLI', () => {
     expect(grow.exitCode, grow.stderr).toBe(0);
     expect(grow.stdout).toContain('started isu03; kept isu01..isu02');
     const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
-    expect(state.hosts.map((h: { address: string }) => h.address)).toEqual(['127.0.3.1', '127.0.3.2', '127.0.3.3']);
+    expect(state.hosts.map((h: { address: string }) => h.address)).toEqual([1, 2, 3].map((k) => `${base}.${k}`));
     expect((await runSsh('isu03', 'hostname', [], dir)).stdout).toBe('isu03\n');
 
     // a session left running, and one still connected, must not survive lab down
@@ -146,7 +148,7 @@ describe('lab down never reaches into another lab', () => {
   });
 
   it('a state.json naming namespaces that now belong to other hosts (ids are reused) kills none of them', async () => {
-    const up = await runIsuops(['lab', 'up', '1', '--dir', dir, '--base', '127.0.14']);
+    const up = await runIsuops(['lab', 'up', '1', '--dir', dir, '--base', findRunLab('stale').base]);
     expect(up.exitCode, up.stderr).toBe(0);
     // As if this lab's hosts had died and the kernel had given their namespace ids to the shared
     // lab's hosts: its state.json names the shared lab's namespaces.
@@ -170,7 +172,7 @@ describe('a lab that grows past 99 hosts (names get a third digit)', () => {
   });
 
   it('replaces isu01.. by isu001.. and every host answers', async () => {
-    expect((await runIsuops(['lab', 'up', '3', '--dir', dir, '--base', '127.0.13'])).exitCode).toBe(0);
+    expect((await runIsuops(['lab', 'up', '3', '--dir', dir, '--base', findRunLab('grow').base])).exitCode).toBe(0);
     const grow = await runIsuops(['lab', 'up', '101', '--dir', dir]);
     expect(grow.exitCode, grow.stderr).toBe(0);
     const status = await runIsuops(['lab', 'status', '--dir', dir]);
@@ -183,6 +185,7 @@ describe('a lab that grows past 99 hosts (names get a third digit)', () => {
 
 describe('a lab host whose port 22 is taken', () => {
   const dir = fs.mkdtempSync('/tmp/isuops-lab3-');
+  const { base } = findRunLab('port22');
   const server = net.createServer((s) => s.destroy());
   afterAll(async () => {
     await runIsuops(['lab', 'down', '--dir', dir]);
@@ -191,11 +194,12 @@ describe('a lab host whose port 22 is taken', () => {
   });
 
   it('falls back to port 2222 and writes [host]:port known_hosts entries', async () => {
-    await new Promise<void>((resolve) => server.listen(22, '127.0.4.1', resolve));
-    const up = await runIsuops(['lab', 'up', '1', '--dir', dir, '--base', '127.0.4']);
+    await new Promise<void>((resolve) => server.listen(22, `${base}.1`, resolve));
+    const up = await runIsuops(['lab', 'up', '1', '--dir', dir, '--base', base]);
     expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout).toContain(`lab: port 22 was taken on ${base}.1: isu01 listens on port 2222`);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')).hosts[0].port).toBe(2222);
-    expect(fs.readFileSync(path.join(dir, 'known_hosts'), 'utf8')).toMatch(/^\[isu01\]:2222,\[127\.0\.4\.1\]:2222 ssh-ed25519 /);
+    expect(fs.readFileSync(path.join(dir, 'known_hosts'), 'utf8')).toMatch(new RegExp(`^\\[isu01\\]:2222,\\[${base.replace(/\./g, '\\.')}\\.1\\]:2222 ssh-ed25519 `));
     expect((await runSsh('isu01', 'hostname', [], dir)).stdout).toBe('isu01\n');
   });
 });

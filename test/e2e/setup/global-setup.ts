@@ -10,7 +10,7 @@ declare module 'vitest' {
 }
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The test lab: 5 hosts, in $ISUOPS_LAB_DIR else /tmp/isuops-test-lab, addresses $ISUOPS_LAB_BASE.x. */
+/** The test lab: 5 hosts, in $ISUOPS_LAB_DIR, addresses $ISUOPS_LAB_BASE.x (defaults: README, Development). */
 export const TEST_LAB_HOSTS = 5;
 
 type LabModule = typeof import('../../../src/lab/index.js');
@@ -20,10 +20,10 @@ type LabModule = typeof import('../../../src/lab/index.js');
  * takes it down at the end unless ISUOPS_KEEP_LAB=1 or it was already fully up before the run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dir = process.env.ISUOPS_LAB_DIR || '/tmp/isuops-test-lab';
   const lab = (await import(pathToFileURL(path.join(repo, 'dist/lab/index.js')).href)) as LabModule;
-  const r = await lab.bringLabUp({ dir, count: TEST_LAB_HOSTS, base: process.env.ISUOPS_LAB_BASE || undefined });
-  console.log(`e2e lab: ${r.state.hosts.length} hosts in ${dir} (${r.started.length} started, ${r.kept.length} kept) in ${r.durationMs} ms`);
+  const { dir, base } = lab.findRunLab('test');
+  const r = await lab.bringLabUp({ dir, count: TEST_LAB_HOSTS, base });
+  console.log(`e2e lab: ${r.state.hosts.length} hosts in ${dir} on ${r.state.base}.x (${r.started.length} started, ${r.kept.length} kept) in ${r.durationMs} ms`);
   project.provide('labDir', dir);
   process.env.ISUOPS_TEST_LAB = dir;
   const foundUp = r.kept.length === r.state.hosts.length;
