@@ -7,7 +7,12 @@ bash scripts/setup.sh
 read -r LAB base < <(node scripts/lab-env.mjs demo)
 trap 'node bin/isuops lab down --dir "$LAB" >/dev/null 2>&1 || true' EXIT
 node bin/isuops lab up 5 --dir "$LAB" --base "$base"
-echo "\$ isuops exec -F $LAB/ssh_config -f $LAB/hosts.txt hostname"
-node bin/isuops exec -F "$LAB/ssh_config" -f "$LAB/hosts.txt" hostname
-echo "\$ isuops exec -b -F $LAB/ssh_config -f $LAB/hosts.txt 'uname -sr'"
-node bin/isuops exec -b -F "$LAB/ssh_config" -f "$LAB/hosts.txt" 'uname -sr'
+# Each command is printed as it is run, so that it can be pasted as printed (from the repository).
+show() {
+  printf '$'
+  printf ' %q' "$@"
+  printf '\n'
+  "$@"
+}
+show bin/isuops exec -F "$LAB/ssh_config" -f "$LAB/hosts.txt" hostname
+show bin/isuops exec -b -F "$LAB/ssh_config" -f "$LAB/hosts.txt" 'uname -sr'
