@@ -1,4 +1,4 @@
-import type { HostResult } from './ops/result.js';
+import type { HostResult } from './core/result.js';
 
 /** Exit codes of every command (SPEC "Exit codes"). */
 export const EXIT = {

@@ -5,6 +5,8 @@ import { loadSshConfig, resolveHost } from '../ssh/config.js';
 import { formatJumpList } from '../ssh/jump.js';
 import { makeConnector, type Connector } from '../ssh/jump-connect.js';
 import type { ConnectOverrides, ResolvedHost } from '../ssh/types.js';
+import { chooseTransport } from '../transport/choose.js';
+import type { Transport } from '../transport/types.js';
 import type { FleetOptions } from './fleet-options.js';
 
 /** The overrides that -l/--port/-i/-J/-o/--connect-timeout put above the ssh config. */
@@ -46,13 +48,13 @@ async function resolveFleet(opts: FleetOptions) {
   return { hosts, config, env };
 }
 
-/** The hosts of a run and how to reach them: pass `connect` to runOnHosts, call `close()` when done. */
-export interface Fleet extends Pick<Connector, 'connect' | 'route' | 'close'> {
+/** The hosts of a run and how to reach them: pass `open` to runOnHosts, call `close()` when done. */
+export interface Fleet extends Transport, Pick<Connector, 'route'> {
   hosts: ResolvedHost[];
 }
 
 /**
- * loadFleet plus the connector for ProxyJump / -J / ProxyCommand. Jump hosts are resolved like
+ * loadFleet plus the transport (direct: the connector for ProxyJump / -J / ProxyCommand). Jump hosts are resolved like
  * `ssh hop`: by their own config entry (not by -l/-i/-o, which ssh does not pass on either);
  * every route is planned now so a ProxyJump loop is a usage error before anything connects.
  */
@@ -63,5 +65,6 @@ export async function prepareFleet(opts: FleetOptions): Promise<Fleet> {
       resolveHost({ host: hop.host, user: hop.user, port: hop.port }, config, before.length > 0 ? { jump: formatJumpList(before) } : {}, env),
   });
   for (const host of hosts) connector.route(host);
-  return { hosts, connect: connector.connect, route: connector.route, close: connector.close };
+  const transport = chooseTransport(connector);
+  return { hosts, open: transport.open, route: connector.route, close: transport.close };
 }

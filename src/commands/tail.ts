@@ -1,4 +1,5 @@
-import { exitCodeFor } from '../exit-code.js';
+import type { HostResult } from '../core/result.js';
+import { FlowGate } from '../ops/flow.js';
 import { makeLineFilter } from '../ops/tail/line-filter.js';
 import { tailOnHost } from '../ops/tail/tail-host.js';
 import { parseTailTargets } from '../ops/tail/targets.js';
@@ -8,10 +9,10 @@ import { formatSummary } from '../render/summary.js';
 import { createTailJsonRenderer } from '../render/tail-json.js';
 import { createTailTextRenderer, type TailRenderer } from '../render/tail-text.js';
 import type { RenderStreams } from '../render/types.js';
-import { runOnHosts } from '../ssh/pool.js';
 import type { FleetOptions } from './fleet-options.js';
 import { prepareFleet } from './fleet.js';
-import { watchInterrupt } from './interrupt.js';
+import type { Output } from './output.js';
+import { runFleet } from './run-fleet.js';
 
 export interface TailCommandOptions extends FleetOptions {
   lines: number;
@@ -33,8 +34,7 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
   const targets = parseTailTargets(targetSpecs);
   const filter = makeLineFilter(opts.grep, opts.invertMatch);
   const fleet = await prepareFleet(opts);
-  const { hosts } = fleet;
-  const names = hosts.map((h) => h.name);
+  const names = fleet.hosts.map((h) => h.name);
   // Back-pressure: when stdout cannot keep up, channels pause instead of output piling up here.
   const gated = injected ? undefined : gateProcessStreams();
   const streams = injected ?? gated!.streams;
@@ -43,31 +43,33 @@ export async function tailCommand(targetSpecs: string[], opts: TailCommandOption
     : createTailTextRenderer(streams, { hosts: names, color: shouldColor(opts.color, streams.stdout.isTTY), showTarget: targets.length > 1 });
   const emit = renderer.handle.bind(renderer);
   const started = Date.now();
-  const interrupt = watchInterrupt();
-  try {
-    const results = await runOnHosts(
-      hosts,
-      // Every host follows at once: a host waiting for a slot would never get one.
-      { parallel: Math.max(hosts.length, 1), signal: interrupt.signal, emit, connectTimeout: opts.connectTimeout, connect: fleet.connect },
-      (session) =>
-        tailOnHost(session, {
-          targets,
-          lines: opts.lines,
-          since: opts.since,
-          sudo: Boolean(opts.sudo),
-          filter,
-          signal: interrupt.signal,
-          emit,
-          flow: gated?.flow,
-          connectTimeout: opts.connectTimeout,
-          // A dropped host is reached again the same way (ProxyJump too).
-          connect: fleet.connect,
-        }),
-    );
-    await renderer.finish(results);
-    if (!opts.quiet) streams.stderr.write(formatSummary(results, Date.now() - started));
-    return exitCodeFor(results, interrupt.interrupted());
-  } finally {
-    fleet.close();
-  }
+  const output: Output = {
+    emit,
+    flow: gated?.flow ?? new FlowGate(),
+    async finish(results: readonly HostResult[]): Promise<void> {
+      await renderer.finish(results);
+      if (!opts.quiet) streams.stderr.write(formatSummary(results, Date.now() - started));
+    },
+  };
+  return runFleet(
+    fleet,
+    // Every host follows at once: a host waiting for a slot would never get one.
+    { ...opts, parallel: Math.max(names.length, 1), color: opts.color },
+    (session, run) =>
+      tailOnHost(session, {
+        targets,
+        lines: opts.lines,
+        since: opts.since,
+        sudo: Boolean(opts.sudo),
+        filter,
+        signal: run.signal,
+        emit,
+        flow: gated?.flow,
+        connectTimeout: opts.connectTimeout,
+        // A dropped host is reached again the same way (ProxyJump, kept connections).
+        open: fleet.open,
+      }),
+    undefined,
+    output,
+  );
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClientChannel } from 'ssh2';
-import type { HostSession } from '../ssh/session.js';
+import type { HostSession, RemoteProcess } from '../transport/types.js';
 import type { Emit } from './events.js';
 import type { FlowGate } from './flow.js';
 import { LineSplitter } from './line-splitter.js';
@@ -48,7 +47,7 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
     if (stopReason && JOB_REPORT.test(line.toString('latin1'))) return;
     opts.emit({ type: 'stderr', host, line });
   });
-  const attach = (channel: ClientChannel): void => {
+  const attach = (channel: RemoteProcess): void => {
     channel.on('data', (chunk: Buffer) => {
       out.push(chunk);
       opts.flow?.throttle(channel);
@@ -66,7 +65,7 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
     closed = new Promise((resolve) => channel.once('close', () => resolve()));
   };
 
-  let channel: ClientChannel;
+  let channel: RemoteProcess;
   try {
     channel = await session.exec(buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker }), attach);
   } catch (error) {

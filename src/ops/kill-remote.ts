@@ -1,5 +1,5 @@
 import { debuglog } from 'node:util';
-import type { HostSession } from '../ssh/session.js';
+import type { HostSession } from '../transport/types.js';
 import { buildKillCommand } from './remote-command.js';
 
 const debug = debuglog('isuops');

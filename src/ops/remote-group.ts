@@ -1,4 +1,4 @@
-import type { HostSession } from '../ssh/session.js';
+import type { HostSession } from '../transport/types.js';
 import { killRemote } from './kill-remote.js';
 import { parseMarker } from './remote-command.js';
 

@@ -5,6 +5,16 @@ export class Semaphore {
 
   constructor(private readonly size: number) {}
 
+  /** Slots taken right now. */
+  get held(): number {
+    return this.used;
+  }
+
+  /** Callers waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   async acquire(): Promise<() => void> {
     if (this.used < this.size) {
       this.used += 1;

@@ -1,89 +1,44 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
-import { Semaphore } from './semaphore.js';
+import type { HostSession, RemoteProcess, SftpClient } from '../transport/types.js';
+import { SshConnection } from './connection.js';
+import { wrapSftp } from './sftp-wrap.js';
 import type { ResolvedHost } from './types.js';
 
-// sshd's MaxSessions default: more open channels than this on one connection are refused.
-export const MAX_CHANNELS_PER_CONNECTION = 10;
-const OPEN_RETRIES = 5;
+export { MAX_CHANNELS_PER_CONNECTION } from './connection.js';
 
 /**
- * One host's connection as ops see it: channels are opened through here so that no
- * more than MaxSessions are open at once, and the sftp session is opened once and reused.
+ * A run's session on one host over a connection of its own (the direct transport): channels go
+ * through the connection's budget, the SFTP session is opened once and reused, close() ends it.
  */
-export class HostSession {
-  private readonly channels = new Semaphore(MAX_CHANNELS_PER_CONNECTION);
-  private sftpSession?: Promise<SFTPWrapper>;
-  private closed = false;
+export class SshSession implements HostSession {
+  readonly connection: SshConnection;
+  private sftpSession?: Promise<SftpClient>;
 
   constructor(
     readonly host: ResolvedHost,
-    readonly client: Client,
+    connection: SshConnection,
   ) {
-    // ssh2 emits 'close' before it fails the channels and requests still open: an op that
-    // catches those failures can already tell a lost connection from an error of its own.
-    client.once('close', () => (this.closed = true));
+    this.connection = connection;
   }
 
-  /** The connection is gone: dropped or reset under the run (or ended by close()). */
   get lost(): boolean {
-    return this.closed;
+    return this.connection.lost;
   }
 
-  /**
-   * Runs `command` on a new channel. `attach` is called synchronously with the channel, before
-   * any of its events: a fast command's output, exit status and close can arrive in the same
-   * packet batch as the open confirmation, before a promise continuation would run.
-   */
-  async exec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.openExec(command, attach);
-      } catch (err) {
-        // sshd frees a closed session a moment after ssh2 reports it closed: a quick reopen
-        // can be refused although fewer than MaxSessions are open. It is worth a few retries.
-        if (attempt >= OPEN_RETRIES || !/Channel open failure/.test((err as Error).message)) throw err;
-        await sleep(25 * attempt);
-      }
-    }
+  onLost(listener: (reason: string) => void): void {
+    this.connection.onLost(listener);
   }
 
-  private async openExec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
-    const release = await this.channels.acquire();
-    return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, channel) => {
-        if (err) {
-          release();
-          reject(err);
-          return;
-        }
-        channel.once('close', release);
-        attach(channel);
-        resolve(channel);
-      });
-    });
+  exec(command: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess> {
+    // An ssh2 channel is the remote process: a duplex (stdout / stdin) with stderr, exit and close.
+    return this.connection.exec(command, attach as never) as unknown as Promise<RemoteProcess>;
   }
 
-  /** The host's one SFTP session (a channel of its own), opened on first use. */
-  sftp(): Promise<SFTPWrapper> {
-    this.sftpSession ??= this.channels.acquire().then(
-      (release) =>
-        new Promise<SFTPWrapper>((resolve, reject) => {
-          this.client.sftp((err, sftp) => {
-            if (err) {
-              release();
-              reject(err);
-              return;
-            }
-            sftp.once('close', release);
-            resolve(sftp);
-          });
-        }),
-    );
+  sftp(): Promise<SftpClient> {
+    this.sftpSession ??= this.connection.openSftp().then(wrapSftp);
     return this.sftpSession;
   }
 
   close(): void {
-    this.client.end();
+    this.connection.end();
   }
 }

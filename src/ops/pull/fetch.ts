@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { quote } from 'shell-quote';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { describeReaderError, describeSftpReadError } from './pull-error.js';
 

@@ -2,13 +2,13 @@ import { mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { debuglog } from 'node:util';
 import pLimit from 'p-limit';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import type { Emit } from '../events.js';
 import { hashRemoteFiles } from '../push/checksum.js';
 import { formatChange } from '../push/push-host.js';
 import { formatItemPath } from '../push/itemize.js';
 import { makeResult, type HostStatus } from '../result.js';
-import { wrapSftp, type Sftp } from '../sftp/sftp-async.js';
+import type { Sftp } from '../sftp/sftp-async.js';
 import { escapePath } from './escape-path.js';
 import { fetchWithExec, fetchWithSftp, type ReadMode } from './fetch.js';
 import { claimTemp, commitTemp, discardTemp } from './local-temp.js';
@@ -125,7 +125,7 @@ export async function pullFromHost(session: HostSession, opts: PullHostOptions):
 async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opts: PullHostOptions, received: { files: number; bytes: number }, errors: string[]): Promise<void> {
   const mode: ReadMode = { sudo: opts.sudo, gzip: opts.gzip };
   let sftp: Promise<Sftp> | undefined;
-  const openSftp = (): Promise<Sftp> => (sftp ??= session.sftp().then(wrapSftp));
+  const openSftp = (): Promise<Sftp> => (sftp ??= session.sftp());
   const execLimit = pLimit(EXEC_IN_FLIGHT);
   const sftpLimit = pLimit(SFTP_IN_FLIGHT);
   const attempt = async (item: PlannedItem, fn: () => Promise<void>): Promise<void> => {

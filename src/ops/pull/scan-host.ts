@@ -1,4 +1,4 @@
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import { firstLine, runRemote } from '../push/run-remote.js';
 import { PullError } from './pull-error.js';
 import { buildScanArgv, describeScanErrors, parseScanOutput, type ScanResult } from './scan-command.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import { runRemote } from './run-remote.js';
 
 /** sha256 of a local file, streamed. */

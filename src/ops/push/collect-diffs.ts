@@ -1,4 +1,4 @@
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import { DIFF_MAX_BYTES, largeFileNote, makeFileDiff, readLocal } from './diff.js';
 import type { SourcePlan } from './plan.js';
 import { runRemote } from './run-remote.js';

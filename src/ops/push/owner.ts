@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import { PushError } from './push-error.js';
 import { firstLine, runRemote } from './run-remote.js';
 import type { WantedOwner } from './types.js';

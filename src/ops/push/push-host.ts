@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { debuglog } from 'node:util';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import type { Emit } from '../events.js';
 import { execOnHost } from '../exec.js';
 import { makeResult, type HostStatus } from '../result.js';
@@ -14,7 +14,7 @@ import { planSource, type SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
 import { remoteRootFor } from './remote-target.js';
 import { findMissingParents, scanRemote } from './scan-remote.js';
-import { wrapSftp, type Sftp } from '../sftp/sftp-async.js';
+import type { Sftp } from '../sftp/sftp-async.js';
 import type { PushChange, PushResult, PushSource, WantedOwner } from './types.js';
 import { applyWithSftp, type SendCount } from './write-sftp.js';
 import { applyWithSudo } from './write-sudo.js';
@@ -77,7 +77,7 @@ async function planHost(session: HostSession, sftp: Sftp, opts: PushHostOptions,
   if (opts.dest !== undefined && !opts.dest.startsWith('/')) home = await sftp.realpath('.');
   let destIsDir = opts.sources.length > 1;
   if (opts.dest !== undefined && !destIsDir) {
-    destIsDir = await sftp.stat(path.posix.resolve(home, opts.dest)).then((s) => s.isDirectory(), () => false);
+    destIsDir = await sftp.stat(path.posix.resolve(home, opts.dest)).then((s) => (s.mode & 0o170000) === 0o040000, () => false);
   }
   const scanned = await Promise.all(
     opts.sources.map(async (source) => {
@@ -120,7 +120,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     ...(diffs ? { diffs } : {}),
   });
   try {
-    const sftp = wrapSftp(await session.sftp());
+    const sftp = await session.sftp();
     let owner: WantedOwner | undefined;
     let useSudo = opts.sudo;
     if (opts.chown) {

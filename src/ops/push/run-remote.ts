@@ -1,5 +1,5 @@
 import { quote } from 'shell-quote';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 
 /** The captured outcome of a helper command that push runs (not shown to the user as output). */
 export interface RemoteRun {

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import type { Stats } from 'ssh2';
+import type { SftpAttrs } from '../../transport/sftp-types.js';
 import { SFTP_NO_SUCH_FILE, sftpCode, type Sftp } from '../sftp/sftp-async.js';
 import type { LocalEntry, RemoteEntry } from './types.js';
 
 const S_IFMT = 0o170000;
 
 /** A remote entry from SFTP attributes (lstat-like: readdir reports links as links). */
-export function toRemoteEntry(attrs: Pick<Stats, 'mode' | 'size' | 'mtime' | 'uid' | 'gid'>): RemoteEntry {
+export function toRemoteEntry(attrs: Pick<SftpAttrs, 'mode' | 'size' | 'mtime' | 'uid' | 'gid'>): RemoteEntry {
   const fmt = attrs.mode & S_IFMT;
   const type = fmt === 0o100000 ? 'file' : fmt === 0o040000 ? 'dir' : fmt === 0o120000 ? 'symlink' : 'other';
   return { type, mode: attrs.mode & 0o7777, size: attrs.size, mtime: attrs.mtime, uid: attrs.uid, gid: attrs.gid };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { quote } from 'shell-quote';
 import { pack as tarPack } from 'tar-stream';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import { randomHex } from '../../ssh/random-pool.js';
 import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 import type { PlanItem } from './plan.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession } from '../../transport/types.js';
 import type { PlanItem, SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
 import { firstLine, runRemote, runScript } from './run-remote.js';

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
-import type { ClientChannel } from 'ssh2';
-import type { HostSession } from '../../ssh/session.js';
+import type { HostSession, RemoteProcess } from '../../transport/types.js';
 import type { FlowGate } from '../flow.js';
 import { LineBlockSplitter, LineSplitter } from '../line-splitter.js';
 import { buildWrappedCommand } from '../remote-command.js';
@@ -146,7 +145,7 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   // Listeners go on synchronously in the open callback: a follower that exits at once (no
   // journalctl) can deliver its output, exit and close together with the open confirmation.
-  let channel: ClientChannel;
+  let channel: RemoteProcess;
   try {
     channel = await session.exec(buildWrappedCommand(buildFollower(state, opts, marker), { sudo: opts.sudo, stdin: false, marker: pgidMarker }), (ch) => {
       ch.on('data', (chunk: Buffer) => {

@@ -1,8 +1,6 @@
-import type { Client } from 'ssh2';
-import type { ConnectOptions } from '../../ssh/connect.js';
-import { reconnectHost } from '../../ssh/reconnect.js';
-import { HostSession } from '../../ssh/session.js';
 import type { ResolvedHost } from '../../ssh/types.js';
+import { reconnectHost } from '../../transport/reconnect.js';
+import type { HostSession, OpenOptions } from '../../transport/types.js';
 import { makeResult, type HostResult } from '../result.js';
 import { backoffDelay } from './backoff.js';
 import { followTarget, makeTargetState, type FollowOptions, type FollowOutcome, type TargetState } from './follow-target.js';
@@ -14,7 +12,8 @@ export interface TailOptions extends Omit<FollowOptions, 'onDrop'> {
   connectTimeout?: number;
   /** The wait before reconnect attempt n; backoffDelay by default. */
   delayFor?: (attempt: number) => number;
-  connect?: (host: ResolvedHost, opts: ConnectOptions) => Promise<Client>;
+  /** How a dropped host is reached again: the run's Transport.open. */
+  open: (host: ResolvedHost, opts: OpenOptions) => Promise<HostSession>;
 }
 
 function describeEnd(outcome: Extract<FollowOutcome, { kind: 'ended' }>): string {
@@ -23,11 +22,11 @@ function describeEnd(outcome: Extract<FollowOutcome, { kind: 'ended' }>): string
   return `the follower exited with code ${outcome.exitCode}`;
 }
 
-// Why the connection went: the last error ssh2 reported on it, else a plain close.
-function watchConnection(client: Client): () => string {
+// Why the connection went: the last error reported on it, else a plain close.
+function watchConnection(session: HostSession): () => string {
   let reason = 'connection closed by the host';
-  client.on('error', (err: Error) => {
-    reason = err.message;
+  session.onLost((why) => {
+    reason = why;
   });
   return () => reason;
 }
@@ -48,11 +47,11 @@ export async function tailOnHost(first: HostSession, opts: TailOptions): Promise
   let active: TargetState[] = states;
   let lost: string | undefined;
   for (;;) {
-    const reasonFor = watchConnection(session.client);
+    const reasonFor = watchConnection(session);
     const current = session;
     // One lost channel means a lost connection: end it so every follower on it returns.
     const onDrop = (): void => {
-      current.client.end();
+      current.close();
     };
     const outcomes = await Promise.all(active.map((state) => followTarget(current, state, { ...opts, onDrop })));
     active.forEach((state, i) => {
@@ -65,20 +64,20 @@ export async function tailOnHost(first: HostSession, opts: TailOptions): Promise
     const dropped = active.filter((_, i) => outcomes[i].kind === 'dropped');
     if (session !== first) session.close();
     if (opts.signal.aborted || dropped.length === 0) break;
-    const client = await reconnectHost(host, reasonFor(), {
+    const next = await reconnectHost(host, reasonFor(), {
       signal: opts.signal,
       emit: opts.emit,
       delayFor: opts.delayFor ?? ((n) => backoffDelay(n)),
       connectTimeout: opts.connectTimeout,
-      connect: opts.connect,
+      open: opts.open,
     });
-    if (!('kind' in client)) {
-      session = new HostSession(host, client);
+    if (!('kind' in next)) {
+      session = next;
       opts.emit({ type: 'notice', host: host.name, message: 'reconnected: resuming where it left off' });
       active = dropped;
       continue;
     }
-    lost = client.kind === 'host-key' ? client.lastError : `${client.lastError}; was not reconnected`;
+    lost = next.kind === 'host-key' ? next.lastError : `${next.lastError}; was not reconnected`;
     break;
   }
   const durationMs = Date.now() - started;

@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from 'ssh2';
+import type { Emit } from '../core/events.js';
 import { HostKeyError } from '../errors.js';
-import type { Emit } from '../ops/events.js';
-import { connectHost, type ConnectOptions } from './connect.js';
-import type { ResolvedHost } from './types.js';
+import type { ResolvedHost } from '../ssh/types.js';
+import type { HostSession, OpenOptions } from './types.js';
 
 export interface ReconnectOptions {
   signal: AbortSignal;
@@ -11,8 +10,8 @@ export interface ReconnectOptions {
   /** The wait before attempt n (1-based), in ms. */
   delayFor: (attempt: number) => number;
   connectTimeout?: number;
-  /** How a host is reached; defaults to a direct connection, like the pool. */
-  connect?: (host: ResolvedHost, opts: ConnectOptions) => Promise<Client>;
+  /** How a host is reached: the run's Transport.open, as for the first connection. */
+  open: (host: ResolvedHost, opts: OpenOptions) => Promise<HostSession>;
 }
 
 /** Why reconnecting gave up: interrupted (Ctrl-C), or a host key that no longer matches. */
@@ -23,8 +22,7 @@ export type ReconnectFailure = { kind: 'interrupted'; lastError: string } | { ki
  * attempts and announcing each wait as a `retry` event. Tries until it connects or the
  * signal aborts; a host key mismatch ends it at once (retrying would not help).
  */
-export async function reconnectHost(host: ResolvedHost, lostBecause: string, opts: ReconnectOptions): Promise<Client | ReconnectFailure> {
-  const connect = opts.connect ?? connectHost;
+export async function reconnectHost(host: ResolvedHost, lostBecause: string, opts: ReconnectOptions): Promise<HostSession | ReconnectFailure> {
   let error = `connection lost (${lostBecause})`;
   for (let attempt = 1; ; attempt += 1) {
     const delayMs = opts.delayFor(attempt);
@@ -35,7 +33,7 @@ export async function reconnectHost(host: ResolvedHost, lostBecause: string, opt
       return { kind: 'interrupted', lastError: error };
     }
     try {
-      return await connect(host, { signal: opts.signal, connectTimeout: opts.connectTimeout });
+      return await opts.open(host, { signal: opts.signal, connectTimeout: opts.connectTimeout });
     } catch (err) {
       if (opts.signal.aborted) return { kind: 'interrupted', lastError: error };
       if (err instanceof HostKeyError) return { kind: 'host-key', lastError: err.message };

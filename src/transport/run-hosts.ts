@@ -1,21 +1,19 @@
 import pLimit from 'p-limit';
-import type { Client } from 'ssh2';
-import type { Emit } from '../ops/events.js';
-import { makeResult, type HostResult } from '../ops/result.js';
+import type { Emit } from '../core/events.js';
+import { makeResult, type HostResult } from '../core/result.js';
 import { ConnectError } from '../errors.js';
-import { connectHost, type ConnectOptions } from './connect.js';
-import { HostSession } from './session.js';
-import type { ResolvedHost } from './types.js';
+import type { ResolvedHost } from '../ssh/types.js';
+import type { HostSession, OpenOptions } from './types.js';
 
-export interface PoolOptions {
+export interface RunHostsOptions {
   /** How many hosts are worked on at once (-p). */
   parallel: number;
   signal: AbortSignal;
   emit: Emit;
   /** --connect-timeout, overriding the config's ConnectTimeout. */
   connectTimeout?: number;
-  /** How a host is reached; defaults to a direct connection (ProxyJump plugs in here). */
-  connect?: (host: ResolvedHost, opts: ConnectOptions) => Promise<Client>;
+  /** How a host is reached (Transport.open). */
+  open: (host: ResolvedHost, opts: OpenOptions) => Promise<HostSession>;
 }
 
 /** The result of a host that never got to run: unreachable, or interrupted before its turn. */
@@ -28,17 +26,16 @@ function makeFailure(host: ResolvedHost, err: unknown, started: number): HostRes
 }
 
 /**
- * Connects to every host (at most `parallel` at once, one connection per host), runs `work`
- * on it and closes it. Results come back in the hosts' order; a host that fails ends in a
- * result value, never an exception. `done` is emitted once per host.
+ * Opens every host (at most `parallel` at once, one session per host), runs `work` on it and
+ * closes it. Results come back in the hosts' order; a host that fails ends in a result value,
+ * never an exception. `done` is emitted once per host.
  */
 export async function runOnHosts<R extends HostResult>(
   hosts: readonly ResolvedHost[],
-  opts: PoolOptions,
+  opts: RunHostsOptions,
   work: (session: HostSession) => Promise<R>,
 ): Promise<Array<R | HostResult>> {
   const limit = pLimit(Math.max(1, opts.parallel));
-  const connect = opts.connect ?? connectHost;
   const runOne = async (host: ResolvedHost): Promise<R | HostResult> => {
     const started = Date.now();
     let result: R | HostResult;
@@ -46,15 +43,14 @@ export async function runOnHosts<R extends HostResult>(
       result = makeResult(host.name, 'interrupted', { error: 'not started: interrupted' });
     } else {
       opts.emit({ type: 'connecting', host: host.name });
-      let client: Client | undefined;
+      let session: HostSession | undefined;
       try {
-        client = await connect(host, { signal: opts.signal, connectTimeout: opts.connectTimeout });
+        session = await opts.open(host, { signal: opts.signal, connectTimeout: opts.connectTimeout });
       } catch (err) {
         result = makeFailure(host, err, started);
       }
-      if (client) {
+      if (session) {
         opts.emit({ type: 'connected', host: host.name });
-        const session = new HostSession(host, client);
         try {
           result = await work(session);
         } catch (err) {

@@ -1,0 +1,55 @@
+import type { Duplex, Readable } from 'node:stream';
+import type { ResolvedHost } from '../ssh/types.js';
+import type { SftpClient } from './sftp-types.js';
+
+export type { SftpClient } from './sftp-types.js';
+
+/**
+ * A command running on a host, as ops see it (what they used of ssh2's ClientChannel): a duplex
+ * stream whose readable side is the command's stdout and whose writable side is its stdin
+ * (`end()` sends EOF: the exec wrapper then stops the command), `stderr` a readable of its own,
+ * `pause()`/`resume()` for flow control. It emits `exit (code: number | null, signal?: string)`
+ * when the command's status arrives and `close` when the channel is gone (a close without an exit
+ * means the connection was lost). `close()` abandons the channel.
+ */
+export type RemoteProcess = Duplex & {
+  readonly stderr: Readable;
+  close(): void;
+};
+
+/**
+ * One host's connection for one run, whichever way it was made (a direct ssh2 connection or a
+ * connection kept by the daemon). Ops never see anything below it.
+ */
+export interface HostSession {
+  readonly host: ResolvedHost;
+  /** The connection is gone: dropped or reset under the run (or ended by close()). */
+  readonly lost: boolean;
+  /**
+   * Runs `command` on a new channel. `attach` is called synchronously with the process, before any
+   * of its events: a fast command's output, exit status and close can arrive together with the open.
+   */
+  exec(command: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess>;
+  /** The host's one SFTP session, opened on first use. */
+  sftp(): Promise<SftpClient>;
+  /** Calls `listener` once when the connection is lost, with the last error reported on it (else a plain close). */
+  onLost(listener: (reason: string) => void): void;
+  close(): void;
+}
+
+/** What a run passes when it opens a host. */
+export interface OpenOptions {
+  signal?: AbortSignal;
+  /** Overrides the host's ConnectTimeout (the --connect-timeout flag). */
+  connectTimeout?: number;
+}
+
+/**
+ * How a run reaches its hosts: `open` resolves to the host's session or rejects with a
+ * ConnectError; `close` ends whatever the transport still holds for the run (jump connections,
+ * ProxyCommands) once the run is over.
+ */
+export interface Transport {
+  open(host: ResolvedHost, opts: OpenOptions): Promise<HostSession>;
+  close(): void;
+}
