@@ -134,7 +134,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : EXIT.usage;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`isuops: ${err.message}\n`);
+      // one line per problem (a config with several bad lines says each, as ssh does)
+      process.stderr.write(err.message.split('\n').map((line) => `isuops: ${line}\n`).join(''));
       return EXIT.usage;
     }
     process.stderr.write(`isuops: unexpected error (this is a bug: please report it with the command you ran):\n${(err as Error).stack ?? String(err)}\n`);

@@ -1,4 +1,6 @@
+import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { selectHosts } from '../hosts/index.js';
 import type { HostEntry } from '../hosts/types.js';
 import { loadSshConfig, resolveHost } from '../ssh/config.js';
@@ -40,12 +42,27 @@ async function resolveFleet(opts: FleetOptions) {
   });
   const config = await loadSshConfig(opts.sshConfig);
   const overrides = overridesFrom(opts);
+  warnMissingIdentities(opts.identity ?? []);
   const env = { home: os.homedir(), localUser: os.userInfo().username };
   const hosts = entries.map((entry) => ({
     ...resolveHost({ host: entry.host, user: entry.user, port: entry.port }, config, overrides, env),
     name: entry.name,
   }));
   return { hosts, config, env };
+}
+
+/** Like ssh: a `-i` file that cannot be read is a warning, and the run goes on without it. */
+function warnMissingIdentities(files: string[]): void {
+  // a file named with %tokens is checked per host when its key is read
+  for (const file of new Set(files.filter((f) => !f.includes('%')))) {
+    try {
+      accessSync(file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file, constants.R_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+      process.stderr.write(`isuops: warning: identity file ${file} not accessible: ${why}\n`);
+    }
+  }
 }
 
 /** The hosts of a run and how to reach them: pass `open` to runOnHosts, call `close()` when done. */

@@ -80,7 +80,8 @@ async function readHostsFile(file: string, cwd: string, source: string): Promise
     return await readFile(path.resolve(cwd, file), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
     throw new UsageError(`cannot read hosts file ${file}${source}: ${why}`, { cause: error });
   }
 }

@@ -1,4 +1,5 @@
 import { debuglog } from 'node:util';
+import { REFUSED } from './keywords.js';
 import { matchHostLine, matchPatternList } from './pattern.js';
 import type { ConfigLine, MatchCriterion, SshConfigSource } from './source.js';
 import { expandTokens } from './tokens.js';
@@ -13,6 +14,8 @@ const debug = debuglog('isuops');
 export interface CollectedOptions {
   single: Map<string, string[]>;
   identityFiles: string[];
+  /** Keywords isuops refuses (keywords.ts REFUSED) as first obtained, with where they were set. */
+  refused?: Map<string, { args: string[]; where: string }>;
 }
 
 /** What Match and Host lines are matched against in one pass over the config. */
@@ -25,7 +28,12 @@ export interface PassContext {
 }
 
 /** Records one option if nothing has set it yet (first obtained value wins). */
-export function applyOption(opts: CollectedOptions, key: string, args: string[]): void {
+export function applyOption(opts: CollectedOptions, key: string, args: string[], where = 'command-line'): void {
+  if (REFUSED.has(key)) {
+    opts.refused ??= new Map();
+    if (!opts.refused.has(key)) opts.refused.set(key, { args, where });
+    return;
+  }
   if (key === 'identityfile') {
     opts.identityFiles.push(args[0] as string);
     return;
@@ -65,7 +73,7 @@ function walkLines(
       }
       active = outer;
     } else if (active) {
-      applyOption(opts, line.key, line.args);
+      applyOption(opts, line.key, line.args, line.where);
     }
   }
 }

@@ -4,7 +4,8 @@ import { UsageError } from '../../errors.js';
 import { formatJumpList, jumpNameProblem, parseJumpList } from '../jump.js';
 import type { ConnectOverrides, JumpSpec, ResolvedHost } from '../types.js';
 import { applyOption, collectOptions, type CollectedOptions } from './evaluate.js';
-import { checkOptionValue, lineArgs, type SshConfigSource } from './source.js';
+import { isKnownKeyword, keywordSpelling, REFUSED } from './keywords.js';
+import { badOption, checkOptionValue, lineArgs, type SshConfigSource } from './source.js';
 import { expandEnvVars, expandTilde, expandTokens, FILE_TOKENS, makeTokenValues, PROXY_TOKENS, type TokenValues } from './tokens.js';
 import { parseCountValue, parseFlagValue, parsePortValue, parseStrictValue, parseTimeValue } from './values.js';
 
@@ -39,6 +40,7 @@ export function parseOverrideOption(text: string): { key: string; args: string[]
   if (line === undefined || !('param' in line)) throw new UsageError(`-o '${text}': expected Key=Value`);
   const key = line.param.toLowerCase();
   if (COMMAND_LINE_ONLY.has(key)) throw new UsageError(`-o '${text}': ${line.param} is not allowed on the command line`);
+  if (!isKnownKeyword(key)) throw new UsageError(badOption('command-line: line 0', key));
   const args = lineArgs(line);
   checkOptionValue(key, args, `-o '${text}'`);
   return { key, args };
@@ -71,6 +73,7 @@ export function resolveHost(
     collectOptions(config, opts, { ...base, hostArg: hostname, final: true });
   }
 
+  refuseUnimplemented(opts, target.host);
   const get = (key: string): string | undefined => opts.single.get(key)?.[0];
   const user = get('user') ?? localUser;
   const port = get('port') === undefined ? 22 : parsePortValue(get('port') as string, 'Port');
@@ -111,6 +114,17 @@ export function resolveHost(
   if (agent !== undefined) resolved.identityAgent = agent === 'none' || agent === 'SSH_AUTH_SOCK' ? agent : expandFile(agent, 'IdentityAgent');
   applyProxy(resolved, opts.single.get('proxy'), tokens);
   return resolved;
+}
+
+/** A keyword isuops does not implement, set for this host to something but ssh's default: exit 2. */
+function refuseUnimplemented(opts: CollectedOptions, host: string): void {
+  for (const [key, { args, where }] of opts.refused ?? []) {
+    const allowed = REFUSED.get(key) ?? [];
+    if (allowed.includes((args[0] ?? '').toLowerCase())) continue;
+    const name = keywordSpelling(key);
+    const fix = allowed.length > 0 ? `set ${name} ${allowed[0]}` : `remove it from what applies to ${host}`;
+    throw new UsageError(`${where}: ${name} ${args.join(' ')}: isuops does not implement ${name} (${fix})`);
+  }
 }
 
 /** Command-line values go in before the config so that they win (first value obtained wins). */

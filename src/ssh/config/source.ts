@@ -5,6 +5,8 @@ import { debuglog } from 'node:util';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { UsageError } from '../../errors.js';
 import { expandGlob } from './fs-glob.js';
+import { isKnownKeyword } from './keywords.js';
+import { matchPatternList } from './pattern.js';
 import { expandTilde } from './tokens.js';
 import { parseCountValue, parseFlagValue, parsePortValue, parseStrictValue, parseTimeValue } from './values.js';
 
@@ -43,7 +45,9 @@ const MATCH_NO_ARG = new Set(['all', 'canonical', 'final']);
 
 /**
  * Reads the user's ssh config like ssh does: FILE (-F) must exist; without it ~/.ssh/config is read
- * when present. /etc/ssh/ssh_config is never read (ssh skips it under -F too).
+ * when present. /etc/ssh/ssh_config is never read (ssh skips it under -F too). Every bad line of
+ * every file read is reported, as ssh does (`FILE line N: Bad configuration option: x`), in one
+ * UsageError of one line per bad line.
  */
 export async function loadSshConfig(file: string | undefined, opts: LoadOptions = {}): Promise<SshConfigSource> {
   const env = { home: opts.home ?? userInfo().homedir, localUser: opts.localUser ?? userInfo().username };
@@ -54,44 +58,86 @@ export async function loadSshConfig(file: string | undefined, opts: LoadOptions 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (file === undefined && code === 'ENOENT') return { lines: [] };
-    if (code === 'ENOENT') throw new UsageError(`ssh config ${file}: no such file`, { cause: err });
-    throw new UsageError(`ssh config ${path}: ${(err as Error).message}`, { cause: err });
+    throw new UsageError(`ssh config ${path}: ${describeReadError(err as NodeJS.ErrnoException)}`, { cause: err });
   }
   return { file: path, lines: await parseConfigText(text, path, env, 0) };
 }
 
-/** Parses config text (exported for tests and `-o`): Include is read relative to ~/.ssh. */
+/** One phrase for why a config file cannot be read (no raw ENOENT/EISDIR/EACCES text). */
+export function describeReadError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOENT': return 'no such file';
+    case 'EISDIR': return 'is a directory, not a file';
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    default: return err.message;
+  }
+}
+
+/**
+ * Parses config text (exported for tests and `-o`): Include is read relative to ~/.ssh. Bad lines
+ * go to `errors` when given (an Include's into its includer's); without it, they are thrown here.
+ */
 export async function parseConfigText(
   text: string,
   file: string,
   env: { home: string; localUser: string },
   depth: number,
+  errors?: string[],
 ): Promise<ConfigLine[]> {
+  const bad: string[] = errors ?? [];
   const out: ConfigLine[] = [];
-  let parsed: SSHConfig;
-  try {
-    // the npm parser rejects `!final`/`!canonical`/`!all` in Match; we read the criteria ourselves
-    parsed = SSHConfig.parse(text.replace(/^([ \t]*)match(?:[ \t]*=[ \t]*|[ \t]+)/gim, `$1Host ${MATCH_MARK} `));
-  } catch (err) {
-    throw new UsageError(`ssh config ${file}: ${(err as Error).message}`, { cause: err });
+  // IgnoreUnknown patterns seen so far in this file (ssh: only unknown keywords after it are spared)
+  let ignoreUnknown: string | undefined;
+  const rows = text.split('\n');
+  for (const [index, row] of rows.entries()) {
+    const where = `${file} line ${index + 1}`;
+    if (/^\s*(#|$)/.test(row)) continue;
+    let parsed: DirectiveLine[];
+    try {
+      // the npm parser rejects `!final`/`!canonical`/`!all` in Match; we read the criteria ourselves
+      parsed = flattenLines(SSHConfig.parse(row.replace(/^([ \t]*)match(?:[ \t]*=[ \t]*|[ \t]+)/i, `$1Host ${MATCH_MARK} `)));
+    } catch (err) {
+      bad.push(`${where}: ${(err as Error).message}`);
+      continue;
+    }
+    for (const line of parsed) {
+      try {
+        let key = line.param.toLowerCase();
+        let args = lineArgs(line);
+        if (key === 'host' && args[0] === MATCH_MARK) {
+          key = 'match';
+          args = args.slice(1);
+        }
+        if (key === 'host') out.push({ kind: 'host', patterns: args, where });
+        else if (key === 'match') out.push({ kind: 'match', criteria: parseMatchCriteria(args, where), where });
+        else if (key === 'include') out.push({ kind: 'include', files: await readIncludes(args, env, depth, where, bad), where });
+        else if (args.length === 0) bad.push(`${where}: no argument after keyword "${key}"`);
+        else if (!isKnownKeyword(key)) {
+          if (ignoreUnknown !== undefined && matchPatternList(key, ignoreUnknown, true) === 1) debug('%s: ignoring unknown %s', where, key);
+          else bad.push(badOption(`${file}: line ${index + 1}`, key));
+        } else {
+          checkOptionValue(key, args, where);
+          if (key === 'ignoreunknown') ignoreUnknown ??= args.join(',');
+          out.push({ kind: 'option', key, args, where });
+        }
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        bad.push(err.message);
+      }
+    }
   }
-  for (const line of flattenLines(parsed)) {
-    const where = `${file}: ${line.param}`;
-    let key = line.param.toLowerCase();
-    let args = lineArgs(line);
-    if (key === 'host' && args[0] === MATCH_MARK) {
-      key = 'match';
-      args = args.slice(1);
-    }
-    if (key === 'host') out.push({ kind: 'host', patterns: args, where });
-    else if (key === 'match') out.push({ kind: 'match', criteria: parseMatchCriteria(args, where), where });
-    else if (key === 'include') out.push({ kind: 'include', files: await readIncludes(args, env, depth, where), where });
-    else {
-      checkOptionValue(key, args, where);
-      out.push({ kind: 'option', key, args, where });
-    }
+  if (errors === undefined && bad.length > 0) {
+    const n = bad.length;
+    throw new UsageError([...bad, `${file}: terminating, ${n} bad configuration options`].join('\n'));
   }
   return out;
+}
+
+/** ssh's own words for a keyword it does not know; `at` is `FILE: line N` or `command-line: line 0`. */
+export function badOption(at: string, key: string): string {
+  return `${at}: Bad configuration option: ${key}`;
 }
 
 type DirectiveLine = Extract<Line, { param: string }>;
@@ -148,6 +194,7 @@ async function readIncludes(
   env: { home: string; localUser: string },
   depth: number,
   where: string,
+  errors: string[],
 ): Promise<SshConfigSource[]> {
   if (depth + 1 > MAX_INCLUDE_DEPTH) throw new UsageError(`${where}: Include nested too deeply (max ${MAX_INCLUDE_DEPTH})`);
   const files: SshConfigSource[] = [];
@@ -163,7 +210,7 @@ async function readIncludes(
         debug('ssh config %s: skipping %s: %s', where, path, (err as Error).message);
         continue;
       }
-      files.push({ file: path, lines: await parseConfigText(text, path, env, depth + 1) });
+      files.push({ file: path, lines: await parseConfigText(text, path, env, depth + 1, errors) });
     }
   }
   return files;
@@ -172,7 +219,7 @@ async function readIncludes(
 /** ssh rejects a bad value wherever it appears, even in a block that does not apply. */
 export function checkOptionValue(key: string, args: string[], where: string): void {
   const first = args[0];
-  if (first === undefined) throw new UsageError(`${where}: missing argument`);
+  if (first === undefined) throw new UsageError(`${where}: no argument after keyword "${key}"`);
   switch (key) {
     case 'port':
       parsePortValue(first, where);
