@@ -1,20 +1,26 @@
 import { setMaxListeners } from 'node:events';
 
+/** Writes one line of isuops's own to stderr, after the terminal's echoed ^C. */
+const sayOnStderr = (line: string): void => {
+  process.stderr.write(`\n${line}\n`);
+};
+
 /**
  * Ctrl-C handling for a run: the first SIGINT aborts the signal (ops stop their remote
  * processes and the run ends with a summary and exit 130); a second one exits at once.
  * stdout closed under us (`| head` has read enough) stops the run the same way, silently.
+ * `say` prints the lines about it (the run's output puts them clear of its progress line).
  */
-export function watchInterrupt(): { signal: AbortSignal; interrupted: () => boolean } {
+export function watchInterrupt(say: (line: string) => void = sayOnStderr): { signal: AbortSignal; interrupted: () => boolean } {
   const controller = new AbortController();
   // Every host and channel listens to this one signal.
   setMaxListeners(0, controller.signal);
   const onSignal = (): void => {
     if (controller.signal.aborted) {
-      process.stderr.write('\nisuops: interrupted again: exiting now\n');
+      say('isuops: interrupted again: exiting now');
       process.exit(130);
     }
-    process.stderr.write('\nisuops: interrupted: stopping remote processes (Ctrl-C again to quit now)\n');
+    say('isuops: interrupted: stopping remote processes (Ctrl-C again to quit now)');
     controller.abort();
   };
   // The handler stays until the process ends: a Ctrl-C while the summary is being written

@@ -18,10 +18,18 @@ export interface Output {
   /** Closed while stdout or stderr has more queued than it takes (see FlowGate). */
   flow: FlowGate;
   finish(results: readonly HostResult[], extraSummary?: string): Promise<void>;
+  /** Text for stdout after the hosts are done (push --diff), clear of the progress line. */
+  write?(text: string): void;
+  /** A line of isuops's own on stderr while the run goes on (Ctrl-C), clear of the progress line. */
+  say?(line: string): void;
 }
 
 export function createOutput(opts: OutputOptions, hosts: readonly string[]): Output {
-  const { streams, flow } = gateProcessStreams();
+  const gated = gateProcessStreams();
+  const { flow } = gated;
+  const progress = createProgress(gated.streams, opts.json || opts.outDir || opts.gather ? hosts.length : 0);
+  // Everything printed during the run goes around the progress line.
+  const { streams } = progress;
   const color = shouldColor(opts.color, streams.stdout.isTTY);
   const started = Date.now();
   let renderer: Renderer;
@@ -29,9 +37,10 @@ export function createOutput(opts: OutputOptions, hosts: readonly string[]): Out
   else if (opts.outDir) renderer = createOutDirRenderer(opts.outDir, hosts);
   else if (opts.gather) renderer = createGatherRenderer(streams, { hosts, color });
   else renderer = createStreamRenderer(streams, { hosts, color });
-  const progress = createProgress(streams, opts.json || opts.outDir || opts.gather ? hosts.length : 0);
   return {
     flow,
+    write: (text) => streams.stdout.write(text),
+    say: (line) => progress.say(line),
     emit(event: HostEvent): void {
       renderer.handle(event);
       progress.handle(event);

@@ -1,4 +1,3 @@
-import type { Emit } from '../ops/events.js';
 import { makeLocalHasher } from '../ops/push/checksum.js';
 import { makeLocalReader } from '../ops/push/local-reader.js';
 import { parseChmod, type ChmodFn } from '../ops/push/parse-chmod.js';
@@ -9,6 +8,7 @@ import { foldDiffs, formatPushSummary } from '../ops/push/summary.js';
 import { formatBlockHeader } from '../render/gather.js';
 import type { FleetOptions, OutputOptions } from './fleet-options.js';
 import { prepareFleet } from './fleet.js';
+import type { Output } from './output.js';
 import { runFleet } from './run-fleet.js';
 
 export interface PushCommandOptions extends FleetOptions, OutputOptions {
@@ -54,7 +54,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
         readLocal,
       }),
     (results, output) => {
-      if (opts.diff && !opts.json) writeDiffs(results, opts, output.emit);
+      if (opts.diff && !opts.json) writeDiffs(results, opts, output);
       return formatPushSummary(results, Boolean(opts.dryRun));
     },
   );
@@ -64,12 +64,12 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
  * --diff after the run: hosts with the same diff folded under one header naming them; with
  * --out-dir each host's diff goes to its own .out file instead. (--json carries `diffs`.)
  */
-function writeDiffs(results: Parameters<typeof foldDiffs>[0], opts: PushCommandOptions, emit: Emit): void {
+function writeDiffs(results: Parameters<typeof foldDiffs>[0], opts: PushCommandOptions, output: Output): void {
   for (const block of foldDiffs(results)) {
     if (opts.outDir) {
-      for (const host of block.hosts) for (const line of block.text.replace(/\n$/, '').split('\n')) emit({ type: 'stdout', host, line: Buffer.from(line) });
+      for (const host of block.hosts) for (const line of block.text.replace(/\n$/, '').split('\n')) output.emit({ type: 'stdout', host, line: Buffer.from(line) });
       continue;
     }
-    process.stdout.write(`${formatBlockHeader(block.hosts)}${block.text}`);
+    (output.write ?? ((t: string) => process.stdout.write(t)))(`${formatBlockHeader(block.hosts)}${block.text}`);
   }
 }

@@ -30,7 +30,7 @@ export async function runFleet<R extends HostResult>(
   ownOutput?: Output,
 ): Promise<number> {
   const output = ownOutput ?? createOutput(opts, fleet.hosts.map((h) => h.name));
-  const interrupt = watchInterrupt();
+  const interrupt = watchInterrupt(output.say);
   const run: RunContext = { signal: interrupt.signal, emit: output.emit, flow: output.flow };
   try {
     const results = await runOnHosts(
