@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { quote } from 'shell-quote';
@@ -27,7 +27,7 @@ export function buildReadCommand(p: string, mode: ReadMode): string {
 export async function fetchWithExec(session: HostSession, p: string, temp: string, mode: ReadMode, signal: AbortSignal): Promise<number> {
   const stderr: Buffer[] = [];
   let code: number | null = null;
-  let piped!: Promise<unknown>;
+  let piped!: Promise<Error | undefined>;
   let closed!: Promise<void>;
   // A deep local buffer: the 16 KiB default pauses the channel (and the host) on every disk hiccup.
   const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
@@ -37,10 +37,24 @@ export async function fetchWithExec(session: HostSession, p: string, temp: strin
       code = c;
     });
     closed = new Promise((resolve) => ch.once('close', () => resolve()));
+    // A local failure (disk full) or Ctrl-C leaves bytes queued in the channel: ssh2 emits its
+    // 'close' only after its 'end', so it is drained and closed here, or the pipeline would wait
+    // for it forever (and the host's reader stay blocked on a full window).
+    const abandon = (): void => {
+      ch.unpipe();
+      ch.resume();
+      ch.close();
+    };
+    out.once('error', abandon);
+    signal.addEventListener('abort', abandon, { once: true });
     piped = (mode.gzip ? pipeline(ch, createGunzip(), out, { signal }) : pipeline(ch, out, { signal })).then(
       () => undefined,
-      (err: Error) => err,
+      (err: Error) => {
+        abandon();
+        return err;
+      },
     );
+    void closed.then(() => signal.removeEventListener('abort', abandon));
     ch.end();
   }).catch((err) => {
     out.destroy();
@@ -49,17 +63,30 @@ export async function fetchWithExec(session: HostSession, p: string, temp: strin
   const failure = await piped;
   if (signal.aborted) throw signal.reason;
   await closed;
+  if (failure && isLocalFailure(failure)) throw failure;
   if (code !== 0) throw describeReaderError(Buffer.concat(stderr).toString('utf8'), p, code);
   if (failure) throw failure;
   return out.bytesWritten;
 }
 
-/** Reads one (small) file over the host's SFTP session into `temp`; resolves to its size. */
+// A failure of the local file (a system call's: ENOSPC on write...), as opposed to the stream's
+// (a cut gzip stream: the host's reader failed, and its stderr says why).
+function isLocalFailure(err: Error): boolean {
+  return typeof (err as { syscall?: unknown }).syscall === 'string';
+}
+
+/**
+ * Reads one (small) file over the host's SFTP session, then writes it to `temp` (new, 0600);
+ * resolves to its size. writeFile checks every write (ssh2's fastGet ignores short ones and
+ * commits a truncated file on a full disk), so ENOSPC rejects here.
+ */
 export async function fetchWithSftp(sftp: Sftp, p: string, temp: string): Promise<number> {
+  let data: Buffer;
   try {
-    await sftp.fastGet(p, temp, 0o600);
+    data = await sftp.readFile(p);
   } catch (err) {
     throw describeSftpReadError(err, p);
   }
-  return (await stat(temp)).size;
+  await writeFile(temp, data, { flag: 'wx', mode: 0o600 });
+  return data.length;
 }

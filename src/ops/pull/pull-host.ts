@@ -15,7 +15,7 @@ import { claimTemp, commitTemp, discardTemp } from './local-temp.js';
 import { localPathFor } from './local-layout.js';
 import { lstatLocal } from './local-state.js';
 import { decidePull, type PullDecision } from './plan.js';
-import { PullError } from './pull-error.js';
+import { describeLocalError } from './pull-error.js';
 import { scanHost } from './scan-host.js';
 import type { PullChange, PullResult, RemoteItem } from './types.js';
 
@@ -128,15 +128,21 @@ async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opt
   const openSftp = (): Promise<Sftp> => (sftp ??= session.sftp());
   const execLimit = pLimit(EXEC_IN_FLIGHT);
   const sftpLimit = pLimit(SFTP_IN_FLIGHT);
+  // After a full local disk no new file is started (as rsync stops): every one would fail the same way.
+  let halted = false;
   const attempt = async (item: PlannedItem, fn: () => Promise<void>): Promise<void> => {
-    if (opts.signal.aborted) return;
+    if (opts.signal.aborted || halted) return;
     try {
       await fn();
     } catch (err) {
       if (opts.signal.aborted) return;
-      // A local fs failure (a directory in the way, disk full) names the local path too.
-      const code = (err as { code?: unknown }).code;
-      errors.push(err instanceof PullError || typeof code !== 'string' ? (err as Error).message : `${item.remote.path}: cannot write ${item.localPath}: ${code}`);
+      const local = describeLocalError(err, item.localPath, item.remote.path);
+      if (local?.halt) {
+        // Several files in flight hit the same full disk: the first says it.
+        if (halted) return;
+        halted = true;
+      }
+      errors.push(local?.message ?? (err as Error).message);
     }
   };
   for (const item of plan) if (item.remote.type === 'dir' && item.decision.code !== null) await attempt(item, () => mkdir(item.localPath, { recursive: true }).then(() => undefined));
