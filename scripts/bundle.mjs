@@ -3,6 +3,7 @@
 // spends ~0.13 s of CPU instead of ~0.22 s with tsc's separate modules. tsc still type-checks and
 // emits dist/**/*.js, which tests and the bench import as a library.
 import { build } from 'esbuild';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +39,30 @@ const pooledPadding = {
   },
 };
 
+/**
+ * The remote shell scripts (src/remote/*.sh) ship inside the bundle: src/remote/source.ts, which
+ * reads them from disk for tsc's dist/ and the tests, becomes a table of their texts.
+ */
+const remoteDir = path.join(repo, 'src/remote');
+const remoteScripts = fs.readdirSync(remoteDir).filter((f) => f.endsWith('.sh')).sort();
+const inlineRemoteScripts = {
+  name: 'inline-remote-scripts',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]remote[\\/]source\.ts$/ }, () => {
+      const texts = Object.fromEntries(remoteScripts.map((f) => [f.slice(0, -3), fs.readFileSync(path.join(remoteDir, f), 'utf8')]));
+      return {
+        contents: `const texts = ${JSON.stringify(texts)};\nexport function scriptSource(name) {\n  const text = texts[name];\n  if (text === undefined) throw new Error('no remote script ' + name);\n  return text;\n}\n`,
+        loader: 'js',
+        watchFiles: remoteScripts.map((f) => path.join(remoteDir, f)),
+      };
+    });
+  },
+};
+
+// tsc's dist/ (tests, the bench, the lab as a library) reads them beside dist/remote/source.js.
+fs.mkdirSync(path.join(repo, 'dist/remote'), { recursive: true });
+for (const f of remoteScripts) fs.copyFileSync(path.join(remoteDir, f), path.join(repo, 'dist/remote', f));
+
 await build({
   absWorkingDir: repo,
   entryPoints: ['src/cli.ts'],
@@ -51,6 +76,6 @@ await build({
   // src/ is ESM: its one use of import.meta (cli.ts finding ../package.json) gets this file's URL.
   define: { 'import.meta.url': '__isuopsUrl' },
   banner: { js: "const __isuopsUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [nativeAddons, pooledPadding],
+  plugins: [nativeAddons, pooledPadding, inlineRemoteScripts],
   logLevel: 'warning',
 });

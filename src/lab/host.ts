@@ -6,7 +6,8 @@ import util from 'node:util';
 import { execa } from 'execa';
 import { PRIVATE_DIRS, hostPaths } from './layout.js';
 import { isProcessAlive, readCmdline, readNamespaces } from './proc.js';
-import { findLabDirInside, renderEtcHosts, renderKeeperScript, renderSshdConfig } from './render.js';
+import { remoteScript } from '../remote/scripts.js';
+import { findLabDirInside, keeperArgs, renderEtcHosts, renderSshdConfig } from './render.js';
 import type { LabHost } from './types.js';
 
 const debug = util.debuglog('isuops');
@@ -33,16 +34,16 @@ export async function prepareHost(
   }
   fs.writeFileSync(hp.sshdConfig, renderSshdConfig(dir, host));
   fs.writeFileSync(hp.etcHosts, renderEtcHosts(machineHosts, host));
-  fs.writeFileSync(hp.keeperScript, `${renderKeeperScript(dir, host.name)}\n`);
+  fs.writeFileSync(hp.keeperScript, `${remoteScript('lab-keeper')}\n`);
 }
 
 /**
- * Starts the process (keeper.sh, written by prepareHost) that owns the host's UTS + mount namespaces and waits until its hostname and
+ * Starts the process (keeper.sh, src/remote/lab-keeper.sh written by prepareHost, with its arguments) that owns the host's UTS + mount namespaces and waits until its hostname and
  * mounts are in place. Returns its pid and namespace ids.
  */
 export async function startKeeper(dir: string, name: string, netnsPath?: string): Promise<{ pid: number; ns: string }> {
   // own pid namespace too: ps on a host shows that host only, and orphans are reaped by the keeper
-  const args = ['--uts', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'sh', hostPaths(dir, name).keeperScript];
+  const args = ['--uts', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--', 'sh', hostPaths(dir, name).keeperScript, ...keeperArgs(dir, name)];
   // a bastion lab's fleet lives in its own network namespace, unreachable but through the bastion
   const [command, argv] = netnsPath ? ['nsenter', [`--net=${netnsPath}`, '--', 'unshare', ...args]] : ['unshare', args];
   const child = spawn(command, argv, {

@@ -2,11 +2,6 @@ import path from 'node:path';
 import { PRIVATE_DIRS, hostPaths, labPaths } from './layout.js';
 import type { LabHost } from './types.js';
 
-/** Single-quotes a word for sh. */
-export function quoteShell(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** sshd_config of one host: its own address, key, pid file; keys from the lab's authorized_keys. */
 export function renderSshdConfig(dir: string, host: Pick<LabHost, 'name' | 'address' | 'port'>): string {
   const hp = hostPaths(dir, host.name);
@@ -82,28 +77,18 @@ export function findLabDirInside(p: string, dir: string): string | null {
 }
 
 /**
- * The sh script that the keeper runs inside fresh UTS + mount + pid namespaces: set the hostname, bind
- * the host's private dirs over the machine's, say `ready`, then idle so the namespaces live on. When the lab dir
- * sits under a private dir (e.g. /tmp/lab), it is bound back inside the host's copy first, so the
- * sshd started later still finds its config.
+ * The keeper's arguments (src/remote/lab-keeper.sh): the hostname, the host's /etc/hosts, then
+ * `HOW SRC DST` per private dir. When the lab dir sits under a private dir (e.g. /tmp/lab), it is
+ * bound back inside the host's copy first, so the sshd started later still finds its config.
  */
-export function renderKeeperScript(dir: string, name: string): string {
+export function keeperArgs(dir: string, name: string): string[] {
   const hp = hostPaths(dir, name);
-  const lines = ['set -e', `hostname ${quoteShell(name)}`];
+  const args = [name, hp.etcHosts];
   for (const p of PRIVATE_DIRS) {
     const src = hp.privateDir(p);
     const rel = findLabDirInside(p, dir);
-    if (rel) {
-      lines.push(`mount --bind ${quoteShell(dir)} ${quoteShell(path.join(src, rel))}`);
-      lines.push(`mount --rbind ${quoteShell(src)} ${quoteShell(p)}`);
-    } else {
-      lines.push(`mount --bind ${quoteShell(src)} ${quoteShell(p)}`);
-    }
+    if (rel) args.push('bind', dir, path.join(src, rel), 'rbind', src, p);
+    else args.push('bind', src, p);
   }
-  lines.push(`mount --bind ${quoteShell(hp.etcHosts)} /etc/hosts`);
-  // tells lab up the namespaces are ready, then lets go of its pipe
-  lines.push('echo ready', 'exec </dev/null >/dev/null 2>&1');
-  // stays a shell (not exec sleep) so its command line names the lab dir for lab down's sweep
-  lines.push('while :; do sleep 86400; done');
-  return lines.join('\n');
+  return args;
 }

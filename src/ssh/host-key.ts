@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { debuglog } from 'node:util';
+import { quoteWord } from '../remote/quote.js';
 import { appendKnownHostsText, formatKnownHostsEntry, queueFileTask } from './known-hosts/append.js';
 import { fingerprintSha256 } from './known-hosts/key-blob.js';
 import { lookupHostKey } from './known-hosts/lookup.js';
@@ -111,7 +112,7 @@ function describeLine(line: KnownHostLine): string {
 export function formatChanged(name: string, line: KnownHostLine, sent: string): string {
   return `host key for ${name} has changed (${describeLine(line)}; server sent ${sent}): `
     + `possible man-in-the-middle; if the change is expected, remove the old key with `
-    + `ssh-keygen -R ${quoteShell(name)} -f ${quoteShell(line.file)}`;
+    + `ssh-keygen -R ${quoteWord(name)} -f ${quoteWord(line.file)}`;
 }
 
 /** One line for a key listed under `@revoked`. */
@@ -124,11 +125,6 @@ export function formatUnknown(name: string, files: string[], sent: string): stri
   const where = files.length > 0 ? files.join(', ') : 'no known_hosts file';
   return `no host key is known for ${name} in ${where} and StrictHostKeyChecking is yes (server sent ${sent}): `
     + `add it to known_hosts or use -o StrictHostKeyChecking=accept-new`;
-}
-
-/** Single-quote a word for a copy-pasted shell command when it needs it (`[host]:2222` does). */
-function quoteShell(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** ssh2 host key algorithm names that produce keys of a known_hosts key type. */

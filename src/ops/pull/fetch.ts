@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../remote/quote.js';
 import type { HostSession } from '../../transport/types.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { describeReaderError, describeSftpReadError } from './pull-error.js';
@@ -16,7 +16,7 @@ export interface ReadMode {
 /** The remote reader of one file: `cat` or `gzip -1 -c` (fast level: it must outrun the link), maybe via sudo -n. */
 export function buildReadCommand(p: string, mode: ReadMode): string {
   const reader = mode.gzip ? ['gzip', '-1', '-c', '--', p] : ['cat', '--', p];
-  return quote(mode.sudo ? ['sudo', '-n', '--', ...reader] : reader);
+  return quoteCommand(mode.sudo ? ['sudo', '-n', '--', ...reader] : reader);
 }
 
 /**

@@ -1,32 +1,13 @@
 import path from 'node:path';
+import { remoteScript } from '../../remote/scripts.js';
 import type { RemoteItem } from './types.js';
 
 /**
- * The remote scan, in POSIX sh. Each argument is a path or a glob, expanded by the shell with
- * IFS empty (no word splitting; variable values are never re-parsed, so `$(...)` in a name is
- * just text); relative ones start at the login directory. Every match is walked by GNU find
- * (-H: a symlink given or matched is followed, those inside directories are skipped), one
- * NUL-ended record per file or directory: `TYPE SIZE MTIME MODE PATH`. A pattern that matches
- * nothing prints `M 0 0 0 PATTERN` (`P ...` when its directory cannot be searched). find's own complaints (unreadable directories) go to stderr.
+ * The argv that scans `patterns` on a host (src/remote/pull-scan.sh: its header gives the
+ * records); every word is quoted when sent: patterns are data.
  */
-const SCAN = [
-  'IFS=',
-  'r=0',
-  'for p do',
-  '  case $p in /*) ;; *) p=$PWD/$p ;; esac',
-  '  n=0',
-  '  for f in $p; do',
-  '    if [ -e "$f" ]; then n=1; find -H "$f" \\( -type f -o -type d \\) -printf "%y %s %T@ %m %p\\0" || r=1; fi',
-  '  done',
-  // Nothing there: say so, or that the directory cannot be searched (a root-only log dir).
-  '  if [ $n = 0 ]; then d=${p%/*}; if [ -d "${d:-/}" ] && ! [ -x "${d:-/}" ]; then t=P; else t=M; fi; printf "%s 0 0 0 %s\\0" $t "$p"; fi',
-  'done',
-  'exit $r',
-].join('\n');
-
-/** The argv that scans `patterns` on a host (every word is quoted when sent: patterns are data). */
 export function buildScanArgv(patterns: readonly string[]): string[] {
-  return ['/bin/sh', '-c', SCAN, 'isuops', ...patterns];
+  return ['/bin/sh', '-c', remoteScript('pull-scan'), 'isuops', ...patterns];
 }
 
 /** What a scan found: files and directories (deduplicated, in scan order) and patterns that matched nothing. */

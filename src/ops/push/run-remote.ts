@@ -1,4 +1,4 @@
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../remote/quote.js';
 import type { HostSession } from '../../transport/types.js';
 
 /** The captured outcome of a helper command that push runs (not shown to the user as output). */
@@ -14,7 +14,7 @@ export interface RemoteRun {
  */
 export async function runRemote(session: HostSession, argv: readonly string[], opts: { sudo?: boolean; stdin?: Buffer } = {}): Promise<RemoteRun> {
   const words = opts.sudo ? ['sudo', '-n', '--', ...argv] : [...argv];
-  return runScript(session, quote(words), opts.stdin ? [opts.stdin] : undefined);
+  return runScript(session, quoteCommand(words), opts.stdin ? [opts.stdin] : undefined);
 }
 
 /** The first line of a helper's stderr, for error messages. */

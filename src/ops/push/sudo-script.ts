@@ -1,79 +1,37 @@
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../remote/quote.js';
+import { remoteScript } from '../../remote/scripts.js';
 
 /**
- * The root-side half of --sudo, run as `sudo -n /bin/sh -c SCRIPT isuops OP...`. Ops come
- * six words each: `KIND SRC DST MODE OWNER MTIME` (`-` = leave alone):
- * F (install staged file SRC at DST: a copy keeping SRC's mode and times, then MODE, OWNER and
- * MTIME when given), G (install every file of the staged directory SRC into directory DST under
- * its own name, OWNER when given), L (symlink DST -> SRC), D (directory), A (attributes only),
- * X (rm -rf DST), R (rmdir DST: an empty directory in the way of a file), T (extract the tar archive on stdin at DST, `/`: see tar-batch.ts), M (rename every
- * file of the staging directory SRC, filled by T, into directory DST; after a failed T, only
- * remove SRC). F and L write a temp beside DST and `mv -T` it over DST; G copies into a private
- * temp directory inside DST and renames each file from there (`mv -t`, rename(2) per file). So a
- * target is always either the old or the whole new file; a failed step removes its temps.
- * Attributes go owner first: chown clears setuid and setgid bits, chmod after it sets them.
- * SIGPIPE is ignored: if the connection drops, the script still removes its temps.
+ * The root-side half of --sudo is src/remote/push-install.sh, run as
+ * `sudo -n /bin/sh -c SCRIPT isuops OP...`; its header says what each six-word op does.
  */
-const SCRIPT = [
-  "trap '' PIPE",
-  'rc=0; tfail=',
-  'attrs() { { [ "$2" = - ] || chown -h -- "$2" "$4"; } && { [ "$1" = - ] || chmod "$1" -- "$4"; } && { [ "$3" = - ] || touch -h -d "@$3" -- "$4"; }; }',
-  'put() {',
-  '  d=${3%/*}; d=${d:-/}; b=${3##*/}',
-  '  t=$(mktemp "$d/.$b.isuops-XXXXXX") || return 1',
-  '  if { if [ "$1" = F ]; then cp --preserve=mode,timestamps -- "$2" "$t"; else rm -f -- "$t" && ln -s -- "$2" "$t"; fi; } && attrs "$4" "$5" "$6" "$t" && mv -f -T -- "$t" "$3"; then return 0; fi',
-  '  rm -f -- "$t"; return 1',
-  '}',
-  // Renames every entry of $1 into $2 under its own name; globs keep names as data, whatever bytes they hold.
-  'mvall() { d=$2; t=$1; set --; for f in "$t"/* "$t"/.[!.]* "$t"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi; done; [ $# -eq 0 ] || mv -f -t "$d" -- "$@"; }',
-  'batch() {',
-  '  t=$(mktemp -d "$3/.isuops-XXXXXX") || return 1',
-  '  if cp -R --preserve=mode,timestamps -- "$2/." "$t" && { [ "$5" = - ] || chown -R -h -- "$5" "$t"; } && mvall "$t" "$3"; then rmdir -- "$t"; return 0; fi',
-  '  rm -rf -- "$t"; return 1',
-  '}',
-  'while [ $# -ge 6 ]; do',
-  '  case $1 in',
-  '    F|L) put "$@" || { echo "isuops: could not write $3" >&2; rc=1; } ;;',
-  '    G) batch "$@" || { echo "isuops: could not write files into $3" >&2; rc=1; } ;;',
-  '    D) { { [ -d "$3" ] && [ ! -L "$3" ]; } || { rm -f -- "$3" && mkdir -- "$3"; }; } && attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not create directory $3" >&2; rc=1; } ;;',
-  '    A) attrs "$4" "$5" "$6" "$3" || { echo "isuops: could not set attributes of $3" >&2; rc=1; } ;;',
-  '    X) rm -rf -- "$3" || { echo "isuops: could not delete $3" >&2; rc=1; } ;;',
-  '    R) rmdir -- "$3" 2>/dev/null || { echo "isuops: a directory is in the way of $3 (empty it, or use --delete)" >&2; rc=1; } ;;',
-  '    T) if command -v tar >/dev/null; then tar -x -p --numeric-owner -f - -C "$3" || { tfail=1; rc=1; }; else echo "isuops: tar is not installed on this host (push --sudo sends many small files through it)" >&2; tfail=1; rc=1; fi ;;',
-  '    M) if [ -z "$tfail" ] && mvall "$2" "$3" && rmdir -- "$2"; then :; else rm -rf -- "$2"; [ -n "$tfail" ] || { echo "isuops: could not write files into $3" >&2; rc=1; }; fi ;;',
-  '  esac',
-  '  shift 6',
-  'done',
-  'exit $rc',
-].join('\n');
-
 /** One six-word op of the sudo script. */
 export type SudoOp = [kind: 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'R' | 'T' | 'M', src: string, dst: string, mode: string, owner: string, mtime: string];
 
 // sshd hands the whole command to the shell as one argument; Linux caps one argument at 128 KiB.
 export const MAX_COMMAND = 100_000;
 
-/** The argv (before quoting) that runs `ops` as root; `quote` turns it into the exec request. */
+/** The argv (before quoting) that runs `ops` as root; `quoteCommand` turns it into the exec request. */
 export function buildSudoArgv(ops: readonly SudoOp[]): string[] {
-  return ['sudo', '-n', '--', '/bin/sh', '-c', SCRIPT, 'isuops', ...ops.flat()];
+  return ['sudo', '-n', '--', '/bin/sh', '-c', remoteScript('push-install'), 'isuops', ...ops.flat()];
 }
 
 /** Splits `ops` into commands that each fit one exec request; order is kept. */
 export function buildSudoCommands(ops: readonly SudoOp[]): string[] {
   const commands: string[] = [];
   let batch: SudoOp[] = [];
-  let size = quote(buildSudoArgv([])).length;
+  let size = quoteCommand(buildSudoArgv([])).length;
   for (const op of ops) {
-    const opSize = quote(op).length + 1;
+    const opSize = quoteCommand(op).length + 1;
     if (batch.length > 0 && size + opSize > MAX_COMMAND) {
-      commands.push(quote(buildSudoArgv(batch)));
+      commands.push(quoteCommand(buildSudoArgv(batch)));
       batch = [];
-      size = quote(buildSudoArgv([])).length;
+      size = quoteCommand(buildSudoArgv([])).length;
     }
     batch.push(op);
     size += opSize;
   }
-  if (batch.length > 0) commands.push(quote(buildSudoArgv(batch)));
+  if (batch.length > 0) commands.push(quoteCommand(buildSudoArgv(batch)));
   return commands;
 }
 

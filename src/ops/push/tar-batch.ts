@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { quote } from 'shell-quote';
 import { pack as tarPack } from 'tar-stream';
+import { quoteCommand } from '../../remote/quote.js';
 import type { HostSession } from '../../transport/types.js';
 import { randomHex } from '../../ssh/random-pool.js';
 import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
@@ -167,17 +167,17 @@ export async function sendTarFiles(session: HostSession, files: readonly TarFile
   const owner = { uid: wanted?.uid ?? 0, gid: wanted?.gid ?? 0 };
   const sent: SendCount = { files: 0, bytes: 0 };
   const stages = planTarStages(files);
-  const base = quote(buildSudoArgv(tarOps([]))).length;
+  const base = quoteCommand(buildSudoArgv(tarOps([]))).length;
   for (let i = 0; i < stages.length; ) {
     const batch: TarStage[] = [];
     for (let size = base; i < stages.length; i++) {
-      const opSize = quote(tarOps([stages[i]])[1]).length + 1;
+      const opSize = quoteCommand(tarOps([stages[i]])[1]).length + 1;
       if (batch.length > 0 && size + opSize > MAX_COMMAND) break;
       batch.push(stages[i]);
       size += opSize;
     }
     throwIfInterrupted(signal);
-    const run = await runScript(session, quote(buildSudoArgv(tarOps(batch))), cutOnAbort(tarChunks(batch, owner), signal));
+    const run = await runScript(session, quoteCommand(buildSudoArgv(tarOps(batch))), cutOnAbort(tarChunks(batch, owner), signal));
     if (run.code !== 0) {
       const why = firstLine(run.stderr) || `exit code ${run.code}`;
       throw new PushError(rootFailure(why, describeTarError));

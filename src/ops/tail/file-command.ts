@@ -1,4 +1,5 @@
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../remote/quote.js';
+import { remoteScript } from '../../remote/scripts.js';
 
 /** Where a followed file was left: its inode (when known) and the bytes of it already delivered. */
 export interface FilePosition {
@@ -10,9 +11,9 @@ export interface FilePosition {
 export const HISTORY_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /**
- * The follower script for a file. It works out where to start, announces it on stderr as
- * `<marker>start:<inode>:<offset>` (inode empty when the file is missing), then execs
- * `tail -F -c +OFFSET` so that every byte after that offset arrives exactly once.
+ * The follower for a file (src/remote/tail-file.sh): it works out where to start, announces it
+ * on stderr as `<marker>start:<inode>:<offset>` (inode empty when the file is missing), then
+ * execs `tail -F -c +OFFSET` so that every byte after that offset arrives exactly once.
  * - fresh: the offset of the last `lines` lines (searched in the last 4 MiB);
  * - resume: the given offset when the file is still the same (inode, and not shorter);
  *   otherwise it was rotated or truncated while we were away: from its beginning
@@ -20,44 +21,9 @@ export const HISTORY_WINDOW_BYTES = 4 * 1024 * 1024;
  * A missing file falls back to `tail -F -n N`, which reports it and waits for it.
  */
 export function buildFileCommand(path: string, opts: { lines: number; resume?: FilePosition; marker: string }): string {
-  const vars = [
-    `f=${quote([path])}`,
-    `n=${opts.lines}`,
-    `m=${quote([opts.marker])}`,
-    `ri=${quote([opts.resume?.inode ?? ''])}`,
-    `ro=${opts.resume ? String(opts.resume.offset) : "''"}`,
-    `w=${HISTORY_WINDOW_BYTES}`,
-  ];
-  return [...vars, FILE_SCRIPT].join('\n');
+  const resume = opts.resume ? [opts.resume.inode ?? '', String(opts.resume.offset)] : ['', ''];
+  return 'exec ' + quoteCommand(['/bin/sh', '-c', remoteScript('tail-file'), 'isuops-tail', path, String(opts.lines), opts.marker, ...resume, String(HISTORY_WINDOW_BYTES)]);
 }
-
-const FILE_SCRIPT = [
-  // tail's notices (replaced, truncated, appeared) are read back: keep them in English.
-  'LC_ALL=C; export LC_ALL',
-  'cur=$(stat -L -c %i:%s -- "$f" 2>/dev/null)',
-  'ci=${cur%%:*}; cs=${cur##*:}',
-  'if [ -n "$ro" ]; then',
-  '  if [ -n "$cur" ] && { [ -z "$ri" ] || [ "$ci" = "$ri" ]; } && [ "$cs" -ge "$ro" ]; then',
-  '    printf \'%sstart:%s:%s\\n\' "$m" "$ci" "$ro" >&2',
-  '    exec tail -F -c +$((ro+1)) -- "$f"',
-  '  fi',
-  '  printf \'%srotated\\n\' "$m" >&2',
-  '  n=all',
-  'fi',
-  'if [ -n "$cur" ] && [ -f "$f" ]; then',
-  '  if [ "$n" = all ]; then st=0; else',
-  '    k=1; [ "$cs" -gt "$w" ] && k=$((cs-w+1))',
-  // The window may start inside a line: drop that piece.
-  '    b=$(tail -c +$k -- "$f" | head -c $((cs-k+1)) | if [ $k -gt 1 ]; then sed 1d; else cat; fi | tail -n "$n" | wc -c)',
-  '    st=$((cs-b))',
-  '  fi',
-  '  printf \'%sstart:%s:%s\\n\' "$m" "$ci" "$st" >&2',
-  '  exec tail -F -c +$((st+1)) -- "$f"',
-  'fi',
-  'printf \'%sstart::0\\n\' "$m" >&2',
-  '[ "$n" = all ] && n=+1',
-  'exec tail -F -n "$n" -- "$f"',
-].join('\n');
 
 /** What a marker line from the file script says, when `line` is one. */
 export function parseFileMarker(line: Buffer, marker: string): { start: FilePosition } | { rotated: true } | undefined {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLabDirInside, renderEtcHosts, renderHostsTxt, renderKeeperScript, renderKnownHostsLine, renderSshConfig } from '../../../src/lab/render.js';
+import { findLabDirInside, renderEtcHosts, renderHostsTxt, keeperArgs, renderKnownHostsLine, renderSshConfig } from '../../../src/lab/render.js';
 import type { LabHost } from '../../../src/lab/types.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBkY+Nic4i1g8dE4pblHQ6EwcDnZ9TvwxyX30wPuNeLF isuops-lab-isu01';
@@ -58,10 +58,10 @@ describe('small renderers', () => {
     ['/var/log', '/var/log', null],
     ['/home/isucon', '/home/isucon/x/lab', 'x/lab'],
   ])('findLabDirInside(%s, %s) = %s', (p, dir, rel) => expect(findLabDirInside(p, dir)).toBe(rel));
-  it('keeper binds the lab dir back when it lives under /tmp', () => {
-    const script = renderKeeperScript('/tmp/lab', 'isu01');
-    expect(script).toContain(`mount --bind '/tmp/lab' '/tmp/lab/hosts/isu01/tmp/lab'`);
-    expect(script).toContain(`mount --rbind '/tmp/lab/hosts/isu01/tmp' '/tmp'`);
-    expect(script).toContain(`mount --bind '/tmp/lab/hosts/isu01/var/log' '/var/log'`);
+  it('keeper binds the lab dir back when it lives under /tmp, before the rbind over /tmp', () => {
+    const args = keeperArgs('/tmp/lab', 'isu01').join(' ');
+    expect(args).toMatch(/^isu01 \/tmp\/lab\/hosts\/isu01\/etc-hosts /);
+    expect(args).toContain('bind /tmp/lab /tmp/lab/hosts/isu01/tmp/lab rbind /tmp/lab/hosts/isu01/tmp /tmp');
+    expect(args).toContain('bind /tmp/lab/hosts/isu01/var/log /var/log');
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../../src/remote/quote.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSudoArgv, buildSudoCommands, rootFailure, type SudoOp } from '../../../src/ops/push/sudo-script.js';
 
@@ -11,7 +11,7 @@ import { buildSudoArgv, buildSudoCommands, rootFailure, type SudoOp } from '../.
 const root = mkdtempSync(path.join(os.tmpdir(), 'isuops-sudo-script-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const run = (ops: SudoOp[]): void => {
-  execFileSync('/bin/sh', ['-c', quote(buildSudoArgv(ops).slice(3))], { cwd: root });
+  execFileSync('/bin/sh', ['-c', quoteCommand(buildSudoArgv(ops).slice(3))], { cwd: root });
 };
 const EVIL = 'a b $(touch pwned) `x` \'q\' "d".conf';
 

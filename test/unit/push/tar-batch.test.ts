@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../../src/remote/quote.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSudoArgv } from '../../../src/ops/push/sudo-script.js';
 import { cutOnAbort, describeTarError, memberName, planTarStages, tarChunks, tarOps, type TarFile } from '../../../src/ops/push/tar-batch.js';
@@ -21,7 +21,7 @@ async function archiveOf(files: TarFile[], runId: string, owner = { uid: 0, gid:
 // The push script's T and M ops, run here as the current user through `sh -c` on the quoted
 // command a host would get, minus `sudo -n --`, with the archive on stdin.
 function install(files: TarFile[], runId: string, archive: Buffer): { status: number | null; stderr: string } {
-  const command = quote(buildSudoArgv(tarOps(planTarStages(files, runId))).slice(3));
+  const command = quoteCommand(buildSudoArgv(tarOps(planTarStages(files, runId))).slice(3));
   const r = spawnSync('/bin/sh', ['-c', command], { input: archive, encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
 }
@@ -144,7 +144,7 @@ describe('the T and M ops of the push script', () => {
     const dir = path.join(root, 'no-tar');
     mkdirSync(dir);
     const files = [file(path.join(dir, 'a'), 'a')];
-    const command = quote(buildSudoArgv(tarOps(planTarStages(files, '222222222222'))).slice(3));
+    const command = quoteCommand(buildSudoArgv(tarOps(planTarStages(files, '222222222222'))).slice(3));
     const r = spawnSync('/bin/sh', ['-c', command], { input: await archiveOf(files, '222222222222'), encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
     expect(r.status).toBe(1);
     // (the shell's own complaints about the other tools this PATH hides come after it)

@@ -1,0 +1,146 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compactScript, remoteScript, type RemoteScriptName } from '../../../src/remote/scripts.js';
+
+const REMOTE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/remote');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'isuops-remote-scripts-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The shells every script must run under: Debian's /bin/sh, bash, and busybox's ash. */
+const SHELLS: [string, string[]][] = [
+  ['dash', ['/bin/dash']],
+  ['bash', ['/bin/bash']],
+  ['busybox ash', ['/bin/busybox', 'ash']],
+];
+
+// No SSH_CLIENT and a HOME of its own: bash reads no rc file here, whatever session runs the tests.
+const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, LC_ALL: 'C' };
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `SHELL -c <compacted script> arg0 args...`, as a host runs it. */
+function run(shell: string[], name: RemoteScriptName, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Run {
+  const r = spawnSync(shell[0], [...shell.slice(1), '-c', remoteScript(name), 'isuops', ...args], { env: { ...ENV, ...opts.env }, input: opts.input ?? '', cwd: opts.cwd, timeout: 20_000 });
+  return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+describe('every script in src/remote', () => {
+  const files = readdirSync(REMOTE).filter((f) => f.endsWith('.sh'));
+  it('is known by name and has its header (usage, output, exit codes, tools)', () => {
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    for (const f of files) {
+      const header = readFileSync(path.join(REMOTE, f), 'utf8').split('\n').filter((l) => l.startsWith('#')).join('\n');
+      expect([f, /Usage:/.test(header), /Output:/.test(header), /Exit:/.test(header), /Needs:/.test(header)]).toEqual([f, true, true, true, true]);
+      expect(remoteScript(f.slice(0, -3) as RemoteScriptName)).not.toBe('');
+    }
+  });
+  it('passes shellcheck (POSIX sh)', () => {
+    const r = spawnSync('shellcheck', ['-s', 'sh', ...files.map((f) => path.join(REMOTE, f))]);
+    expect(r.error).toBeUndefined();
+    expect(r.stdout.toString()).toBe('');
+    expect(r.status).toBe(0);
+  });
+  it.each(SHELLS)('parses under %s (sh -n), compacted as sent', (_, shell) => {
+    for (const f of files) {
+      const r = spawnSync(shell[0], [...shell.slice(1), '-n', '-c', compactScript(readFileSync(path.join(REMOTE, f), 'utf8'))]);
+      expect([f, r.status, r.stderr.toString()]).toEqual([f, 0, '']);
+    }
+  });
+});
+
+describe.each(SHELLS)('under %s', (_, shell) => {
+  it('exec-wrapper runs the command through $SHELL, names its group, keeps its status', () => {
+    const r = run(shell, 'exec-wrapper', ['echo "$0:$1" a; exit 3', 'stdin', '@m:', remoteScript('stop-group')], { env: { SHELL: '/bin/bash' } });
+    expect([r.status, r.stdout, r.stderr.replace(/\d+/, 'N')]).toEqual([3, '/bin/bash: a\n', '@m:N\n']);
+  });
+
+  it('exec-wrapper without setsid says so and runs nothing', () => {
+    const bin = path.join(tmp, `nosetsid-${shell.join('-').replace(/\W/g, '')}`);
+    mkdirSync(bin, { recursive: true });
+    const r = run(shell, 'exec-wrapper', [`touch ${bin}/ran`, 'watch', '@m:', ''], { env: { PATH: bin, SHELL: '/bin/sh' } });
+    expect([r.status, r.stderr, readdirSync(bin)]).toEqual([127, 'isuops: setsid is not installed on this host (util-linux): without it the command could not be stopped\n', []]);
+  });
+
+  it('stop-group TERMs a group and KILLs what ignores it', async () => {
+    const child = spawn('setsid', ['perl', '-e', '$SIG{TERM} = "IGNORE"; $| = 1; print "ready\\n"; sleep 30']);
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    const started = Date.now();
+    const r = run(shell, 'stop-group', [String(child.pid), 'TERM']);
+    const exit = await new Promise<string | null>((resolve) => (child.exitCode !== null || child.signalCode ? resolve(child.signalCode) : child.once('exit', (_c, s) => resolve(s))));
+    expect([r.status, exit]).toEqual([0, 'SIGKILL']);
+    expect(Date.now() - started).toBeGreaterThan(1500);
+  });
+
+  it('tail-file announces where it starts and follows from there', async () => {
+    const file = path.join(tmp, `tail-${shell.join('-').replace(/\W/g, '')}.log`);
+    writeFileSync(file, 'one\ntwo\nthree\n');
+    const child = spawn(shell[0], [...shell.slice(1), '-c', remoteScript('tail-file'), 'isuops-tail', file, '2', '@t:', '', '', '4194304'], { env: ENV });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    for (let i = 0; i < 100 && out !== 'two\nthree\n'; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    expect([out, err]).toEqual(['two\nthree\n', `@t:start:${statSync(file).ino}:4\n`]);
+  });
+
+  it('tail-journal passes its arguments to journalctl, or says it is missing (127)', () => {
+    const bin = path.join(tmp, `journal-${shell.join('-').replace(/\W/g, '')}`);
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(path.join(bin, 'journalctl'), '#!/bin/sh\nprintf "[%s]" "$@"\n');
+    chmodSync(path.join(bin, 'journalctl'), 0o755);
+    expect(run(shell, 'tail-journal', ['--unit=a b', '--lines=3'], { env: { PATH: `${bin}:/usr/bin:/bin` } }).stdout).toBe('[--unit=a b][--lines=3]');
+    const missing = run(shell, 'tail-journal', ['--unit=x'], { env: { PATH: '/nonexistent' } });
+    expect([missing.status, missing.stderr]).toEqual([127, 'journalctl: command not found (no systemd journal on this host)\n']);
+  });
+
+  it('push-install runs ops; an unknown op or a partial op fails loudly before any op runs', () => {
+    const dir = path.join(tmp, `install-${shell.join('-').replace(/\W/g, '')}`);
+    const r = run(shell, 'push-install', ['D', '-', dir, '0750', '-', '-']);
+    expect([r.status, r.stderr, (statSync(dir).mode & 0o777).toString(8)]).toEqual([0, '', '750']);
+    const unknown = run(shell, 'push-install', ['D', '-', `${dir}/a`, '-', '-', '-', 'Z', '-', `${dir}/b`, '-', '-', '-']);
+    expect([unknown.status, unknown.stderr, readdirSync(dir)]).toEqual([2, 'isuops: the root script got an unknown op "Z"\n', []]);
+    const partial = run(shell, 'push-install', ['D', '-', `${dir}/a`, '-', '-', '-', 'X', '-', dir]);
+    expect([partial.status, partial.stderr, readdirSync(dir)]).toEqual([2, 'isuops: the root script got a partial op (9 words: ops are six words each)\n', []]);
+  });
+
+  it('push-owner resolves names and numbers, and says which is unknown', () => {
+    const me = [execFileSync('id', ['-u']).toString().trim(), execFileSync('id', ['-g']).toString().trim()];
+    expect(run(shell, 'push-owner', ['', '']).stdout).toBe(`-\n-\n${me[0]}\n${me[1]}\n`);
+    expect(run(shell, 'push-owner', ['root', '0']).stdout).toBe(`0\n0\n${me[0]}\n${me[1]}\n`);
+    const group = run(shell, 'push-owner', ['', 'no-such-group-isuops']);
+    expect([group.status, group.stderr]).toEqual([4, 'no such group: no-such-group-isuops\n']);
+    expect(run(shell, 'push-owner', ['no-such-user-isuops', '']).status).toBe(3);
+  });
+
+  it('pull-scan prints NUL-ended records; a name is never parsed', () => {
+    const dir = path.join(tmp, `scan-${shell.join('-').replace(/\W/g, '')}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, '$(touch pwned) x'), 'ab');
+    const r = run(shell, 'pull-scan', [`${dir}/*`, `${dir}/missing`], { cwd: dir });
+    expect(r.stdout.split('\0').map((rec) => rec.replace(/^(\S+ \S+) \S+/, '$1 T'))).toEqual([`f 2 T 644 ${dir}/$(touch pwned) x`, `M 0 T 0 ${dir}/missing`, '']);
+    expect(readdirSync(dir)).toEqual(['$(touch pwned) x']);
+  });
+
+  it('lab-keeper sets the name, mounts in order, says ready', async () => {
+    const bin = path.join(tmp, `keeper-${shell.join('-').replace(/\W/g, '')}`);
+    mkdirSync(bin, { recursive: true });
+    const log = path.join(bin, 'log');
+    for (const tool of ['hostname', 'mount']) {
+      writeFileSync(path.join(bin, tool), `#!/bin/sh\necho ${tool} "$@" >>${log}\n`);
+      chmodSync(path.join(bin, tool), 0o755);
+    }
+    const child = spawn(shell[0], [...shell.slice(1), '-c', remoteScript('lab-keeper'), 'keeper', 'isu01', '/lab/etc hosts', 'bind', '/lab', '/lab/x', 'rbind', '/a b', '/tmp'], { env: { ...ENV, PATH: `${bin}:/usr/bin:/bin` } });
+    const said = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    child.kill('SIGKILL');
+    expect([said, readFileSync(log, 'utf8')]).toEqual(['ready\n', 'hostname isu01\nmount --bind /lab /lab/x\nmount --rbind /a b /tmp\nmount --bind /lab/etc hosts /etc/hosts\n']);
+  });
+});
