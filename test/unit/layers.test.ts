@@ -27,6 +27,7 @@ describe('layers import one way', () => {
     ['core', /^(ops|ssh|transport|commands|render|daemon)\//],
     ['ssh', /^(ops|commands|render|daemon)\//],
     ['transport', /^(ops|commands|render)\//],
+    ['remote', /^(ops|ssh|transport|commands|render|daemon|core|lab)\//],
     ['ops', /^ssh2$|^ssh\/(session|connection|connect|jump-connect|sftp-wrap)\.js$|^transport\/(direct|choose)\.js$/],
   ])('%s does not import %s', (layer, forbidden) => {
     expect(importsOf(layer).filter(([, spec]) => forbidden.test(spec))).toEqual([]);
