@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { bringLabUp, labPaths, readLabStatus, takeLabDown } from '../lab/index.js';
 import { labDefaultDir } from '../lab/layout.js';
+import { HEAVY_USER } from '../lab/heavy-user.js';
 import { formatNameList } from '../lab/names.js';
 import { selfCommand } from './invocation.js';
 
@@ -37,6 +38,7 @@ export async function labUp(opts: LabCommandOptions & { count: number }): Promis
     const lp = labPaths(dir);
     console.log(`  hosts file: ${lp.hostsTxt}`);
     console.log(`  ssh config: ${lp.sshConfig}`);
+    console.log(`  login user with a heavy ~/.bashrc: ${lp.heavyHostsTxt} (${HEAVY_USER}@isuNN; or -l ${HEAVY_USER})`);
     console.log(`try: ${selfCommand()} exec -F ${lp.sshConfig} -f ${lp.hostsTxt} hostname`);
     console.log(`     ssh -F ${lp.sshConfig} ${r.state.hosts[0]?.name ?? 'isu01'}`);
     if (r.state.bastion) console.log(`  bastion: ${r.state.bastion.address}:${r.state.bastion.port} (the hosts are reachable through it only: ProxyJump bastion)`);

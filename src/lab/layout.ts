@@ -54,6 +54,8 @@ export function labPaths(dir: string) {
   return {
     state: path.join(dir, 'state.json'),
     hostsTxt: path.join(dir, 'hosts.txt'),
+    /** The same hosts as the heavy-.bashrc login user (`isuheavy@isu01`...). */
+    heavyHostsTxt: path.join(dir, 'hosts-heavy.txt'),
     sshConfig: path.join(dir, 'ssh_config'),
     knownHosts: path.join(dir, 'known_hosts'),
     clientKey: path.join(dir, 'id_ed25519'),

@@ -15,23 +15,34 @@ export function checkLabMachine(): void {
   }
 }
 
-/** Creates the login user (passwordless sudo, account not locked so sshd lets it in). */
-export async function ensureLabUser(): Promise<{ uid: number; gid: number }> {
-  if ((await execa('id', ['-u', LAB_USER], { reject: false })).exitCode !== 0) {
-    await execa('useradd', ['-m', '-d', `/home/${LAB_USER}`, '-s', '/bin/bash', LAB_USER]);
+/**
+ * Creates a login user of the lab (passwordless sudo, account not locked so sshd lets it in).
+ * Two lab ups at once may both try: a useradd that lost the race (user exists, /etc/passwd locked)
+ * is fine once the user is there.
+ */
+export async function ensureLabUser(user: string = LAB_USER): Promise<{ uid: number; gid: number }> {
+  for (let attempt = 0; (await execa('id', ['-u', user], { reject: false })).exitCode !== 0; attempt++) {
+    const r = await execa('useradd', ['-m', '-d', `/home/${user}`, '-s', '/bin/bash', user], { reject: false });
+    if (r.exitCode !== 0 && attempt >= 20) throw new Error(`useradd ${user}: ${r.stderr.trim()}`);
+    if (r.exitCode !== 0) await new Promise((res) => setTimeout(res, 100));
   }
   // sshd without PAM refuses accounts whose password field starts with '!' even for keys
-  const shadow = fs.readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith(`${LAB_USER}:`));
-  if (shadow?.split(':')[1]?.startsWith('!')) await execa('usermod', ['-p', '*', LAB_USER]);
-  const sudoers = `# written by isuops lab up\n${LAB_USER} ALL=(ALL:ALL) NOPASSWD: ALL\n`;
+  const shadow = fs.readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  if (shadow?.split(':')[1]?.startsWith('!')) await execa('usermod', ['-p', '*', user], { reject: false });
+  const uid = Number((await execa('id', ['-u', user])).stdout);
+  const gid = Number((await execa('id', ['-g', user])).stdout);
+  return { uid, gid };
+}
+
+/** Passwordless sudo for the lab's login users. */
+export function ensureLabSudoers(users: string[]): void {
+  const sudoers = `# written by isuops lab up\n${users.map((u) => `${u} ALL=(ALL:ALL) NOPASSWD: ALL\n`).join('')}`;
   if (readText(SUDOERS) !== sudoers) {
     fs.mkdirSync('/etc/sudoers.d', { recursive: true });
-    fs.writeFileSync(`${SUDOERS}.tmp`, sudoers, { mode: 0o440 });
-    fs.renameSync(`${SUDOERS}.tmp`, SUDOERS);
+    const tmp = `${SUDOERS}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, sudoers, { mode: 0o440 });
+    fs.renameSync(tmp, SUDOERS);
   }
-  const uid = Number((await execa('id', ['-u', LAB_USER])).stdout);
-  const gid = Number((await execa('id', ['-g', LAB_USER])).stdout);
-  return { uid, gid };
 }
 
 /** Mount points and sshd's privilege separation dir on the machine itself. */

@@ -59,9 +59,9 @@ export function renderKnownHostsLine(host: Pick<LabHost, 'name' | 'address' | 'p
   return `${names.join(',')} ${type} ${blob}`;
 }
 
-/** hosts.txt: a `[lab]` group, one name a line. */
-export function renderHostsTxt(hosts: Pick<LabHost, 'name'>[]): string {
-  return ['[lab]', ...hosts.map((h) => h.name), ''].join('\n');
+/** hosts.txt: a `[lab]` group, one name a line; with a user, `[heavy]` and `user@name` lines. */
+export function renderHostsTxt(hosts: Pick<LabHost, 'name'>[], user?: string): string {
+  return [user ? '[heavy]' : '[lab]', ...hosts.map((h) => (user ? `${user}@${h.name}` : h.name)), ''].join('\n');
 }
 
 /** The host's /etc/hosts: the machine's own plus its name, so sudo and friends resolve it. */

@@ -14,7 +14,8 @@ import {
 } from './host.js';
 import { BASTION_NAME, ensureNetns, makeBastionAddress, makeNetnsName, netnsPath, startBastionRelay } from './bastion.js';
 import { LAB_USER, checkHostCount, hostPaths, labDefaultBase, labPaths, makeHostAddress, makeHostName, parseBase } from './layout.js';
-import { checkLabMachine, ensureClientKey, ensureLabUser, ensureMachineDirs } from './machine.js';
+import { HEAVY_USER, ensureBashrcLog, ensureHeavyHome } from './heavy-user.js';
+import { checkLabMachine, ensureClientKey, ensureLabSudoers, ensureLabUser, ensureMachineDirs } from './machine.js';
 import { renderHostsTxt, renderKnownHostsLine, renderSshConfig } from './render.js';
 import { readProcessState, signalProcess } from './proc.js';
 import { readLabState, writeLabState } from './state.js';
@@ -78,7 +79,10 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   if (!old) await killNamespaces(findStrayNamespaces(dir), dir); // leftovers of a lab whose state.json was lost
 
   ensureMachineDirs();
-  const ids = await ensureLabUser();
+  const ids = await ensureLabUser(LAB_USER);
+  const heavyIds = await ensureLabUser(HEAVY_USER);
+  ensureLabSudoers([LAB_USER, HEAVY_USER]);
+  ensureHeavyHome(heavyIds);
   const readyMs = opts.readyTimeoutMs ?? 30_000;
   await ensureClientKey(dir);
   const machineHosts = fs.readFileSync('/etc/hosts', 'utf8');
@@ -110,6 +114,7 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   const bringHost = async (index: number): Promise<void> => {
     const name = makeHostName(index, total);
     const address = makeHostAddress(base, index);
+    ensureBashrcLog(dir, name, heavyIds);
     const prev = keep.get(name);
     if (prev) {
       if (isHostSshd(dir, name, prev.pid)) {
@@ -165,6 +170,7 @@ export function writeClientFiles(dir: string, state: LabState): void {
   const all = state.bastion ? [state.bastion, ...state.hosts] : state.hosts;
   const known = all.map((h) => renderKnownHostsLine(h, fs.readFileSync(`${hostPaths(dir, h.name).hostKey}.pub`, 'utf8')));
   fs.writeFileSync(lp.hostsTxt, renderHostsTxt(state.hosts));
+  fs.writeFileSync(lp.heavyHostsTxt, renderHostsTxt(state.hosts, HEAVY_USER));
   fs.writeFileSync(lp.sshConfig, renderSshConfig(dir, state.hosts, state.user, state.bastion));
   fs.writeFileSync(lp.knownHosts, known.length ? `${known.join('\n')}\n` : '');
 }

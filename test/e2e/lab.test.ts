@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRunLab } from '../../src/lab/run-env.js';
+import { BASHRC_READS_LOG, HEAVY_FUNCTION, HEAVY_USER, clearBashrcReads, countBashrcReads } from '../../src/lab/heavy-user.js';
 import {
   execOnHost,
   labDir,
@@ -49,6 +50,26 @@ describe('the shared e2e lab', () => {
     expect((await runSsh('isu01', 'sudo -n id -un')).stdout).toBe('root\n');
     const root = await runSsh('isu01', 'id -un; hostname', ['-l', 'root']);
     expect([root.stdout, root.exitCode]).toEqual(['root\nisu01\n', 0]);
+  });
+
+  it('has a login user whose ~/.bashrc costs CPU, logs each read per host and defines a function', async () => {
+    const dir = labDir();
+    for (const h of labHosts()) clearBashrcReads(dir, h);
+    const r = await runSsh('isu02', `${HEAVY_FUNCTION}; echo "$ISUOPS_LAB_BASHRC"; times`, ['-l', HEAVY_USER]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const [hello, flag, shellTimes] = r.stdout.split('\n');
+    expect([hello, flag]).toEqual([`${HEAVY_FUNCTION} from isu02`, '1']);
+    // `times`: the shell's own user and system CPU, .bashrc included (~60 ms when the machine is idle)
+    const [, um, us, sm, ss] = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(shellTimes!)!.map(Number);
+    expect(um! * 60 + us! + sm! * 60 + ss!).toBeGreaterThan(0.03);
+    // ssh HOST CMD: the login shell reads .bashrc once, on that host only
+    expect(labHosts().map((h) => countBashrcReads(dir, h))).toEqual(labHosts().map((h) => (h === 'isu02' ? 1 : 0)));
+    const reads = await execOnHost('isu02', `cat ${BASHRC_READS_LOG}`);
+    expect(reads.stdout).toMatch(/^\d+ \d+ \d+ \S+\n$/);
+    // the hosts file for that user
+    expect(fs.readFileSync(path.join(dir, 'hosts-heavy.txt'), 'utf8')).toBe(`[heavy]\n${labHosts().map((h) => `${HEAVY_USER}@${h}\n`).join('')}`);
+    const sudo = await runSsh('isu01', 'sudo -n id -un', ['-l', HEAVY_USER]);
+    expect(sudo.stdout).toBe('root\n');
   });
 
   it('shows each host only its own processes (labExecOnHost runs inside the host)', async () => {

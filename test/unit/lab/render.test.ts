@@ -51,6 +51,7 @@ describe('renderSshConfig (checked with ssh -G)', () => {
 
 describe('small renderers', () => {
   it('hosts.txt has a [lab] group', () => expect(renderHostsTxt([{ name: 'isu01' }, { name: 'isu02' }])).toBe('[lab]\nisu01\nisu02\n'));
+  it('hosts-heavy.txt has a [heavy] group of user@host', () => expect(renderHostsTxt([{ name: 'isu01' }, { name: 'isu02' }], 'isuheavy')).toBe('[heavy]\nisuheavy@isu01\nisuheavy@isu02\n'));
   it('etc-hosts appends the host', () => expect(renderEtcHosts('127.0.0.1 localhost', { name: 'isu03', address: '127.0.1.3' })).toBe('127.0.0.1 localhost\n127.0.1.3\tisu03\n'));
   it.each([
     ['/tmp', '/tmp/isuops-test-lab', 'isuops-test-lab'],
