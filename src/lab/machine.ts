@@ -34,14 +34,18 @@ export async function ensureLabUser(user: string = LAB_USER): Promise<{ uid: num
   return { uid, gid };
 }
 
-/** Passwordless sudo for the lab's login users. */
-export function ensureLabSudoers(users: string[]): void {
-  const sudoers = `# written by isuops lab up\n${users.map((u) => `${u} ALL=(ALL:ALL) NOPASSWD: ALL\n`).join('')}`;
-  if (readText(SUDOERS) !== sudoers) {
+/**
+ * Passwordless sudo for a lab login user: /etc/sudoers.d/isuops-lab for isucon, isuops-lab-<user>
+ * for the others (a file each: a lab up of another version rewrites only its own).
+ */
+export function ensureLabSudoers(user: string): void {
+  const file = user === LAB_USER ? SUDOERS : `${SUDOERS}-${user}`;
+  const sudoers = `# written by isuops lab up\n${user} ALL=(ALL:ALL) NOPASSWD: ALL\n`;
+  if (readText(file) !== sudoers) {
     fs.mkdirSync('/etc/sudoers.d', { recursive: true });
-    const tmp = `${SUDOERS}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, sudoers, { mode: 0o440 });
-    fs.renameSync(tmp, SUDOERS);
+    fs.renameSync(tmp, file);
   }
 }
 

@@ -81,7 +81,8 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   ensureMachineDirs();
   const ids = await ensureLabUser(LAB_USER);
   const heavyIds = await ensureLabUser(HEAVY_USER);
-  ensureLabSudoers([LAB_USER, HEAVY_USER]);
+  ensureLabSudoers(LAB_USER);
+  ensureLabSudoers(HEAVY_USER);
   ensureHeavyHome(heavyIds);
   const readyMs = opts.readyTimeoutMs ?? 30_000;
   await ensureClientKey(dir);
