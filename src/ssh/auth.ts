@@ -7,6 +7,7 @@ import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import { ConnectError } from '../errors.js';
 import type { ResolvedHost } from './types.js';
+import { listAgentKeys, OneKeyAgent, readPublicBlob } from './agent.js';
 import { promptPassphrase } from './passphrase.js';
 
 const debug = debuglog('isuops');
@@ -15,7 +16,7 @@ const debug = debuglog('isuops');
 export const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
 
 type AuthStep =
-  | { type: 'agent'; username: string; agent: string }
+  | { type: 'agent'; username: string; agent: string | OneKeyAgent }
   | { type: 'publickey'; username: string; key: ParsedKey };
 
 // Parsed once per file for the whole run: 200 hosts must not mean 200 key parses or prompts.
@@ -90,18 +91,53 @@ export function loadIdentity(file: string): Promise<ParsedKey | null> {
   return pending;
 }
 
+/** Where buildAuthSteps finds the agent and says what it could not use. */
+export interface AuthOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A one-line warning for the operator (an agent socket that is gone). */
+  warn?: (message: string) => void;
+}
+
+// A dead agent socket is said once per run, not once per host.
+const warnedAgents = new Set<string>();
+
+/** The agent socket ssh would use: IdentityAgent (`SSH_AUTH_SOCK` means the variable), else $SSH_AUTH_SOCK. */
+function agentSocket(host: ResolvedHost, env: NodeJS.ProcessEnv): string | undefined {
+  const agent = host.identityAgent === 'SSH_AUTH_SOCK' ? env.SSH_AUTH_SOCK : host.identityAgent ?? env.SSH_AUTH_SOCK;
+  return agent && agent !== 'none' ? expandHome(agent) : undefined;
+}
+
 /**
- * The authentication steps for a host, in ssh's order: the agent (unless IdentitiesOnly),
- * then each identity file that exists.
+ * The authentication steps for a host, in ssh's order: the agent (unless IdentitiesOnly), then
+ * each identity file that exists. A file whose public key (FILE.pub, or the key's own clear public
+ * part) the agent holds is signed through the agent, as ssh does, so an encrypted key that was
+ * ssh-add'ed is never asked for nor refused; under IdentitiesOnly only such keys of the agent are
+ * offered. An agent socket that is gone (a stale SSH_AUTH_SOCK) is warned about once and the key
+ * files are used.
  */
-export async function buildAuthSteps(host: ResolvedHost, env: NodeJS.ProcessEnv = process.env): Promise<AuthStep[]> {
+export async function buildAuthSteps(host: ResolvedHost, opts: AuthOptions = {}): Promise<AuthStep[]> {
+  const env = opts.env ?? process.env;
   const steps: AuthStep[] = [];
-  const agent = host.identityAgent ?? env.SSH_AUTH_SOCK;
-  if (agent && agent !== 'none' && !host.identitiesOnly) {
-    steps.push({ type: 'agent', username: host.user, agent: expandHome(agent) });
+  const socket = agentSocket(host, env);
+  let agentBlobs: Buffer[] = [];
+  if (socket !== undefined) {
+    const agent = await listAgentKeys(socket);
+    if (agent.ok) {
+      agentBlobs = agent.blobs;
+      if (!host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: socket });
+    } else if (!warnedAgents.has(socket)) {
+      warnedAgents.add(socket);
+      opts.warn?.(`warning: ssh-agent at ${socket} is not reachable (${agent.why}): using the key files`);
+    }
   }
   const files = host.identityFiles.length > 0 ? host.identityFiles : DEFAULT_IDENTITY_FILES;
   for (const file of files) {
+    const blob = agentBlobs.length > 0 ? await readPublicBlob(expandHome(file)) : undefined;
+    if (blob !== undefined && agentBlobs.some((b) => b.equals(blob))) {
+      // the agent step above already offers it; under IdentitiesOnly it is offered alone
+      if (host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: new OneKeyAgent(socket as string, blob) });
+      continue;
+    }
     const key = await loadIdentity(file);
     if (key) steps.push({ type: 'publickey', username: host.user, key });
   }

@@ -19,6 +19,8 @@ export interface ConnectOptions {
   sock?: Duplex;
   /** Overrides the host's ConnectTimeout (the --connect-timeout flag). */
   connectTimeout?: number;
+  /** Says what the connection could not honour but went on without (ssh's warnings). */
+  warn?: (message: string) => void;
 }
 
 /** Turns an ssh2 connection error into one line an operator can act on. */
@@ -44,7 +46,7 @@ export function describeConnectError(err: Error & { level?: string; code?: strin
 export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {}): Promise<Client> {
   const { Client } = (await import('ssh2')).default;
   const timeoutSec = opts.connectTimeout ?? host.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-  const [authSteps, serverHostKey] = await Promise.all([buildAuthSteps(host), hostKeyAlgorithmsFor(host)]);
+  const [authSteps, serverHostKey] = await Promise.all([buildAuthSteps(host, { warn: opts.warn }), hostKeyAlgorithmsFor(host)]);
   if (authSteps.length === 0) {
     throw new ConnectError(
       `no identity to offer ${host.user}@${host.hostname}: start ssh-agent or pass -i FILE`,

@@ -45,7 +45,8 @@ export async function runOnHosts<R extends HostResult>(
       opts.emit({ type: 'connecting', host: host.name });
       let session: HostSession | undefined;
       try {
-        session = await opts.open(host, { signal: opts.signal, connectTimeout: opts.connectTimeout });
+        const warn = (message: string): void => opts.emit({ type: 'notice', host: host.name, message });
+        session = await opts.open(host, { signal: opts.signal, connectTimeout: opts.connectTimeout, warn });
       } catch (err) {
         result = makeFailure(host, err, started);
       }

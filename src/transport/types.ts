@@ -42,6 +42,8 @@ export interface OpenOptions {
   signal?: AbortSignal;
   /** Overrides the host's ConnectTimeout (the --connect-timeout flag). */
   connectTimeout?: number;
+  /** Says what the connection could not honour but went on without (ssh's warnings). */
+  warn?: (message: string) => void;
 }
 
 /**
