@@ -12,3 +12,8 @@ export function describeSftpError(err: unknown, p: string): PushError {
   if (code === SFTP_NO_SUCH_FILE) return new PushError(`no such file or directory: ${where}`);
   return new PushError(`${where}: ${(err as Error).message}`);
 }
+
+/** A non-empty remote directory where a file goes: it stays, and the host fails with this. */
+export function inTheWay(p: string): string {
+  return `a directory is in the way of ${p} (empty it, or use --delete)`;
+}

@@ -6,6 +6,7 @@ import { execOnHost } from '../exec.js';
 import { makeResult, type HostStatus } from '../result.js';
 import { hashRemoteFiles } from './checksum.js';
 import { collectDiffs } from './collect-diffs.js';
+import { predictFailure } from './dry-run/predict.js';
 import type { LocalReader } from './local-reader.js';
 import { DELETING, formatItemPath } from './itemize.js';
 import { resolveOwner } from './owner.js';
@@ -133,7 +134,12 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     changes = plans.flatMap(listChanges);
     for (const change of changes) opts.emit({ type: 'stdout', host, line: Buffer.from(formatChange(change)) });
     if (opts.diff) diffs = await collectDiffs(session, sftp, plans, useSudo);
-    if (opts.dryRun || changes.length === 0) return finish('ok');
+    if (changes.length === 0) return finish('ok');
+    if (opts.dryRun) {
+      // Fails where the real run would, with its words: a dry run that says "would change" can be trusted.
+      const problem = await predictFailure(session, sftp, plans, { sudo: useSudo, delete: opts.delete });
+      return problem === null ? finish('ok') : finish('failed', { error: problem });
+    }
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
     if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal, opts.signal);
     else for (const plan of plans) await applyWithSftp(sftp, plan, opts.readLocal, opts.signal, sent);

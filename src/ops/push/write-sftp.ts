@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { describeSftpError, PushError } from './push-error.js';
+import { describeSftpError, inTheWay, PushError } from './push-error.js';
 import type { SourcePlan } from './plan.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { makeTempPath } from './temp-name.js';
@@ -112,7 +112,8 @@ export async function applyWithSftp(sftp: Sftp, plan: SourcePlan, readLocal?: Lo
     if (decision.replace && item.remote) {
       if (item.remote.type === 'dir') {
         await attempt(item.path, () => sftp.rmdir(item.path)).catch((err: PushError) => {
-          throw new PushError(`${err.message}: a directory is in the way of ${item.path} (empty it, or use --delete)`);
+          // Not empty is SFTP's plain "Failure": the words of the --sudo path then, and of a dry run.
+          throw new PushError(err.message.startsWith('permission denied') ? `${err.message}: ${inTheWay(item.path)}` : inTheWay(item.path));
         });
       } else if (local.type === 'dir') {
         await removeEntry(sftp, item.path, item.remote.type);
