@@ -46,7 +46,7 @@ describe('exec faults', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.exitCode).toBe(255);
     expect(lines(r.stdout).sort()).toEqual(['isu01: isu01', 'isu02: isu02', 'isu04: isu04', 'isu05: isu05']);
-    expect(r.stderr).toMatch(/isuops: isu03: connection refused by 127\.0\.\d+\.\d+:22/);
+    expect(r.stderr).toMatch(/isuops: isu03: connection refused by 127\.\d+\.\d+\.\d+:22/);
     expect(r.stderr).toContain('1 unreachable');
   });
 
@@ -282,8 +282,8 @@ describe('hosts', () => {
     expect(r.exitCode).toBe(0);
     const rows = lines(r.stdout).map((l) => l.split(/\s+/));
     expect(rows[0]).toEqual(['NAME', 'USER', 'HOSTNAME', 'PORT', 'JUMP']);
-    expect(rows[1]).toEqual(['isu01', 'isucon', expect.stringMatching(/^127\.0\.\d+\.1$/), '22', '-']);
-    expect(rows[2]).toEqual(['root@isu02:2222', 'root', expect.stringMatching(/^127\.0\.\d+\.2$/), '2222', '-']);
+    expect(rows[1]).toEqual(['isu01', 'isucon', expect.stringMatching(/^127\.\d+\.\d+\.1$/), '22', '-']);
+    expect(rows[2]).toEqual(['root@isu02:2222', 'root', expect.stringMatching(/^127\.\d+\.\d+\.2$/), '2222', '-']);
     expect(rows[3]).toEqual(['nosuchhost.invalid', os.userInfo().username, 'nosuchhost.invalid', '22', '-']);
   });
 });

@@ -53,7 +53,8 @@ describe('installing from a fresh clone: npm ci, npm pack, npm install -g', () =
     const run = await execa(bin, ['exec', ...labArgs(), 'hostname'], { env, reject: false });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout.split('\n').sort()).toEqual(['isu01: isu01', 'isu02: isu02', 'isu03: isu03', 'isu04: isu04', 'isu05: isu05']);
-  });
+    // npm ci, npm pack (which builds again) and a global install: minutes on a busy 2-core machine.
+  }, 600_000);
 
   it("lab up's try: line runs as printed, with isuops on PATH and without", async () => {
     const dir = labDir();
