@@ -96,9 +96,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--dir <dir>', 'lab directory (default $ISUOPS_LAB_DIR, else ~/.isuops/lab)')
     .option('--base <127.0.X>', 'address base for the hosts (default $ISUOPS_LAB_BASE, else 127.0.1; a second lab needs another)')
     .option('--bastion', 'put the hosts in a network namespace reachable only through a bastion (ProxyJump bastion)')
-    .action(async (count: number, opts: { dir?: string; base?: string; bastion?: boolean }) => {
+    .option('--latency <rtt>', 'a proxy in front of each sshd adds this round-trip time (20ms, 0.05s; 0: none; default: as the running lab, else $ISUOPS_LAB_LATENCY)')
+    .action(async (count: number, opts: { dir?: string; base?: string; bastion?: boolean; latency?: string }) => {
       const { labUp } = await import('./commands/lab.js');
-      setExit(await labUp({ count, dir: opts.dir, base: opts.base, bastion: opts.bastion }));
+      setExit(await labUp({ count, dir: opts.dir, base: opts.base, bastion: opts.bastion, latency: opts.latency }));
     });
   lab
     .command('down')

@@ -2,7 +2,9 @@ import { UsageError } from '../errors.js';
 import { bringLabUp, labPaths, readLabStatus, takeLabDown } from '../lab/index.js';
 import { labDefaultDir } from '../lab/layout.js';
 import { HEAVY_USER } from '../lab/heavy-user.js';
+import { findProxyPids, parseLatency } from '../lab/latency.js';
 import { formatNameList } from '../lab/names.js';
+import { readLabState } from '../lab/state.js';
 import { selfCommand } from './invocation.js';
 
 export { labDefaultDir } from '../lab/layout.js';
@@ -15,13 +17,17 @@ export interface LabCommandOptions {
   base?: string;
   /** lab up --bastion: the fleet behind a bastion (undefined: as the running lab is). */
   bastion?: boolean;
+  /** lab up --latency RTT (`20ms`; `0`: none); undefined: as the running lab is, else $ISUOPS_LAB_LATENCY. */
+  latency?: string;
 }
 
 /** `isuops lab up [N]`: starts (or completes) a lab of N hosts; prints what it did and how to use it. */
 export async function labUp(opts: LabCommandOptions & { count: number }): Promise<number> {
   const dir = opts.dir ?? labDefaultDir();
   try {
-    const r = await bringLabUp({ dir, count: opts.count, base: opts.base, bastion: opts.bastion });
+    const latencyText = opts.latency ?? (readLabState(dir) ? undefined : process.env.ISUOPS_LAB_LATENCY || undefined);
+    const latencyMs = latencyText === undefined ? undefined : parseLatency(latencyText);
+    const r = await bringLabUp({ dir, count: opts.count, base: opts.base, bastion: opts.bastion, latencyMs });
     const n = r.state.hosts.length;
     const did = [
       r.started.length ? `started ${formatNameList(r.started)}` : '',
@@ -41,6 +47,7 @@ export async function labUp(opts: LabCommandOptions & { count: number }): Promis
     console.log(`  login user with a heavy ~/.bashrc: ${lp.heavyHostsTxt} (${HEAVY_USER}@isuNN; or -l ${HEAVY_USER})`);
     console.log(`try: ${selfCommand()} exec -F ${lp.sshConfig} -f ${lp.hostsTxt} hostname`);
     console.log(`     ssh -F ${lp.sshConfig} ${r.state.hosts[0]?.name ?? 'isu01'}`);
+    if (r.state.latency) console.log(`  latency: ${r.state.latency.rttMs} ms round trip added by a proxy (pid ${r.state.latency.pid}) on port ${[...new Set(Object.values(r.state.latency.ports))].join(', ')} in front of each sshd`);
     if (r.state.bastion) console.log(`  bastion: ${r.state.bastion.address}:${r.state.bastion.port} (the hosts are reachable through it only: ProxyJump bastion)`);
     return 0;
   } catch (err) {
@@ -72,6 +79,11 @@ export async function labStatus(opts: LabCommandOptions = {}): Promise<number> {
   }
   for (const { host, status } of hosts) {
     console.log(`${host.name}  ${host.address}:${host.port}  ${status}${status === 'down' ? '' : `  pid ${host.pid}`}`);
+  }
+  const latency = readLabState(dir)?.latency;
+  if (latency) {
+    const alive = findProxyPids(dir).includes(latency.pid);
+    console.log(`latency proxy  ${latency.rttMs} ms round trip  ${alive ? `up  pid ${latency.pid}` : 'down (isuops lab up starts it again)'}`);
   }
   const up = hosts.filter((h) => h.status === 'up').length;
   console.log(`lab: ${up}/${hosts.length} up in ${dir}`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeNetnsName, removeNetns } from './bastion.js';
+import { stopLatencyProxy } from './latency.js';
 import { listPids, listPidsInNamespaces, readCmdline, readNamespaces, signalProcess, waitForExit } from './proc.js';
 import { readLabState, removeLabState } from './state.js';
 
@@ -22,7 +23,7 @@ export async function takeLabDown(dir: string): Promise<LabDownReport> {
   const state = readLabState(dir);
   const namespaces = new Set([...(state?.hosts ?? []), ...(state?.bastion ? [state.bastion] : [])].map((h) => h.ns).filter(Boolean));
   for (const ns of findStrayNamespaces(dir)) namespaces.add(ns);
-  const killed = await killNamespaces(namespaces, dir);
+  const killed = (await killNamespaces(namespaces, dir)) + (await stopLatencyProxy(dir));
   // a bastion lab's network namespace (named after dir, so found even without state.json)
   await removeNetns(state?.netns ?? makeNetnsName(dir));
   removeLabState(dir);

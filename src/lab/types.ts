@@ -29,6 +29,18 @@ export interface LabState {
   netns?: string;
   /** The bastion of a bastion lab: `pid` is its listener (a relay handing connections to `sshd -i`). */
   bastion?: LabHost;
+  /** lab up --latency: the proxy in front of every host's sshd, which the client files point at. */
+  latency?: LabLatency;
+}
+
+/** The latency proxy of a lab (src/lab/latency.ts). */
+export interface LabLatency {
+  /** Round-trip time it adds: each direction is delayed by half of it. */
+  rttMs: number;
+  /** The proxy process (one for every host). */
+  pid: number;
+  /** Host name -> the proxy's port on that host's address (sshd keeps its own port). */
+  ports: Record<string, number>;
 }
 
 /** Options shared by the lab entry points. */

@@ -15,6 +15,7 @@ import {
 import { BASTION_NAME, ensureNetns, makeBastionAddress, makeNetnsName, netnsPath, startBastionRelay } from './bastion.js';
 import { LAB_USER, checkHostCount, hostPaths, labDefaultBase, labPaths, makeHostAddress, makeHostName, parseBase } from './layout.js';
 import { HEAVY_USER, ensureBashrcLog, ensureHeavyHome } from './heavy-user.js';
+import { ensureLatencyProxy, stopLatencyProxy } from './latency.js';
 import { checkLabMachine, ensureClientKey, ensureLabSudoers, ensureLabUser, ensureMachineDirs } from './machine.js';
 import { renderHostsTxt, renderKnownHostsLine, renderSshConfig } from './render.js';
 import { readProcessState, signalProcess } from './proc.js';
@@ -53,6 +54,8 @@ export interface LabUpOptions {
    * Default: what the running lab is, else false.
    */
   bastion?: boolean;
+  /** lab up --latency: round-trip time the latency proxy adds (0: none); default: the running lab's. */
+  latencyMs?: number;
 }
 
 /**
@@ -72,6 +75,8 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
     throw new UsageError(`the lab in ${dir} is ${old.netns ? '' : 'not '}a bastion lab: run isuops lab down first`);
   }
   const withBastion = opts.bastion ?? Boolean(old?.netns);
+  const rttMs = opts.latencyMs ?? old?.latency?.rttMs ?? 0;
+  if (rttMs > 0 && withBastion) throw new UsageError('lab up: --latency does not combine with --bastion (yet)');
   const base = opts.base ?? old?.base ?? labDefaultBase();
   parseBase(base);
   const total = Math.max(opts.count, old?.hosts.length ?? 0);
@@ -155,6 +160,11 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
   }
   // record whatever came up, even on failure, so lab down can find it
   report.state.hosts = hosts.filter((h): h is LabHost => h !== undefined);
+  const proxy = await Promise.allSettled([
+    rttMs > 0 ? ensureLatencyProxy(dir, report.state.hosts, rttMs, old?.latency) : stopLatencyProxy(dir).then(() => undefined),
+  ]);
+  if (proxy[0].status === 'fulfilled' && proxy[0].value) report.state.latency = proxy[0].value;
+  if (proxy[0].status === 'rejected') results.push(proxy[0]);
   writeLabState(dir, report.state);
   writeClientFiles(dir, report.state);
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -169,10 +179,16 @@ export async function bringLabUp(opts: LabUpOptions): Promise<LabUpReport> {
 export function writeClientFiles(dir: string, state: LabState): void {
   const lp = labPaths(dir);
   const all = state.bastion ? [state.bastion, ...state.hosts] : state.hosts;
-  const known = all.map((h) => renderKnownHostsLine(h, fs.readFileSync(`${hostPaths(dir, h.name).hostKey}.pub`, 'utf8')));
+  // behind the latency proxy, clients connect to its port; known_hosts has the direct port too
+  const viaProxy = (h: LabHost): LabHost => ({ ...h, port: state.latency?.ports[h.name] ?? h.port });
+  const known = all.flatMap((h) => {
+    const key = fs.readFileSync(`${hostPaths(dir, h.name).hostKey}.pub`, 'utf8');
+    const proxied = viaProxy(h);
+    return proxied.port === h.port ? [renderKnownHostsLine(h, key)] : [renderKnownHostsLine(proxied, key), renderKnownHostsLine(h, key)];
+  });
   fs.writeFileSync(lp.hostsTxt, renderHostsTxt(state.hosts));
   fs.writeFileSync(lp.heavyHostsTxt, renderHostsTxt(state.hosts, HEAVY_USER));
-  fs.writeFileSync(lp.sshConfig, renderSshConfig(dir, state.hosts, state.user, state.bastion));
+  fs.writeFileSync(lp.sshConfig, renderSshConfig(dir, state.hosts.map(viaProxy), state.user, state.bastion));
   fs.writeFileSync(lp.knownHosts, known.length ? `${known.join('\n')}\n` : '');
 }
 

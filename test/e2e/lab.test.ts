@@ -246,3 +246,58 @@ function liveCommandLines(): string[] {
       }
     });
 }
+
+describe('a lab behind the latency proxy (lab up --latency)', () => {
+  const dir = fs.mkdtempSync('/tmp/isuops-lab-latency-');
+  const { base } = findRunLab('latency');
+  afterAll(async () => {
+    await runIsuops(['lab', 'down', '--dir', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Milliseconds from a TCP connect to the first byte of sshd's banner. */
+  const timeBanner = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const s = net.connect({ host: `${base}.1`, port });
+      s.once('data', () => {
+        resolve(performance.now() - t0);
+        s.destroy();
+      });
+      s.once('error', reject);
+    });
+
+  it('puts RTT/2 on each way in front of every sshd, ssh_config points at it, and lab down stops it', async () => {
+    const up = await runIsuops(['lab', 'up', '2', '--dir', dir, '--base', base, '--latency', '80ms']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/latency: 80 ms round trip added by a proxy \(pid \d+\) on port 2022 in front of each sshd/);
+    expect(fs.readFileSync(path.join(dir, 'ssh_config'), 'utf8')).toMatch(/Host isu01\n {2}HostName \S+\.1\n {2}Port 2022\n/);
+    expect((await runSsh('isu02', 'hostname', [], dir)).stdout).toBe('isu02\n');
+    // the banner comes back through the proxy: at least half the RTT later than it left sshd
+    const proxied = await Promise.all([0, 1, 2].map(() => timeBanner(2022)));
+    expect(Math.min(...proxied)).toBeGreaterThanOrEqual(39);
+    const status = await runIsuops(['lab', 'status', '--dir', dir]);
+    expect(status.stdout).toMatch(/^latency proxy {2}80 ms round trip {2}up {2}pid \d+$/m);
+    const pid = Number(/pid (\d+)\)/.exec(up.stdout)![1]);
+
+    // a second lab up keeps the same proxy; --latency 0 removes it and the files point at sshd again
+    const again = await runIsuops(['lab', 'up', '2', '--dir', dir]);
+    expect(again.stdout).toContain(`(pid ${pid})`);
+    const off = await runIsuops(['lab', 'up', '2', '--dir', dir, '--latency', '0']);
+    expect(off.exitCode, off.stderr).toBe(0);
+    expect(isLive(pid)).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'ssh_config'), 'utf8')).toMatch(/Host isu01\n {2}HostName \S+\.1\n {2}Port 22\n/);
+    expect((await runSsh('isu01', 'hostname', [], dir)).stdout).toBe('isu01\n');
+
+    const on = await runIsuops(['lab', 'up', '2', '--dir', dir, '--latency', '20ms']);
+    const pid2 = Number(/pid (\d+)\)/.exec(on.stdout)![1]);
+    expect(isLive(pid2)).toBe(true);
+    expect((await runIsuops(['lab', 'down', '--dir', dir])).exitCode).toBe(0);
+    expect(liveCommandLines().filter((c) => c.includes(dir))).toEqual([]);
+  });
+
+  it('refuses a bad --latency with exit 2', async () => {
+    const r = await runIsuops(['lab', 'up', '1', '--dir', dir, '--base', base, '--latency', 'fast']);
+    expect([r.exitCode, r.stderr.trim()]).toEqual([2, 'isuops: bad --latency "fast": give a round-trip time such as 20ms, 0.05s or 0 (none), at most 10s']);
+  });
+});

@@ -22,8 +22,11 @@ type LabModule = typeof import('../../../src/lab/index.js');
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const lab = (await import(pathToFileURL(path.join(repo, 'dist/lab/index.js')).href)) as LabModule;
   const { dir, base } = lab.findRunLab('test');
-  const r = await lab.bringLabUp({ dir, count: TEST_LAB_HOSTS, base });
-  console.log(`e2e lab: ${r.state.hosts.length} hosts in ${dir} on ${r.state.base}.x (${r.started.length} started, ${r.kept.length} kept) in ${r.durationMs} ms`);
+  // ISUOPS_LAB_LATENCY=20ms: the whole suite behind the latency proxy (0: none; unset: as the lab is)
+  const latency = process.env.ISUOPS_LAB_LATENCY;
+  const latencyMs = latency ? lab.parseLatency(latency) : undefined;
+  const r = await lab.bringLabUp({ dir, count: TEST_LAB_HOSTS, base, latencyMs });
+  console.log(`e2e lab: ${r.state.hosts.length} hosts in ${dir} on ${r.state.base}.x${r.state.latency ? ` behind ${r.state.latency.rttMs} ms of latency` : ''} (${r.started.length} started, ${r.kept.length} kept) in ${r.durationMs} ms`);
   project.provide('labDir', dir);
   process.env.ISUOPS_TEST_LAB = dir;
   const foundUp = r.kept.length === r.state.hosts.length;
