@@ -31,7 +31,7 @@ export async function benchTail({ lab, repo, runs, work, unavailable = {}, lines
   const files = names.map((name) => path.join(lab.dir, 'hosts', name, FILE));
   const expected = n * (lines + 1);
   const cases = {
-    isuops: { argv: ['node', `${repo}/bin/isuops`, 'tail', '-q', '--color', 'never', '-p', String(n), '-F', lab.sshConfig, '-H', names.join(','), '-n', '1', FILE] },
+    isuops: { argv: ['node', `${repo}/bin/isuops`, 'tail', '-q', '--color', 'never', '-F', lab.sshConfig, '-H', names.join(','), '-n', '1', FILE] },
     // SIGINT to the ssh processes only, so that xargs reaps them and their CPU is counted. ssh
     // exits 255 on SIGINT, and GNU xargs aborts at once on a 255 without waiting for its other
     // children (whose CPU /usr/bin/time then never sees): `|| :` keeps xargs waiting for all five.

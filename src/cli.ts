@@ -126,6 +126,12 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => {
     code = c;
   });
+  // `help NAME` of a command that does not exist: commander would print the whole help, exit 0.
+  const [word, name] = argv.slice(2);
+  if (word === 'help' && name !== undefined && !name.startsWith('-') && !program.commands.some((c) => c.name() === name || c.aliases().includes(name))) {
+    process.stderr.write(`isuops: unknown command '${name}' (commands: ${program.commands.map((c) => c.name()).join(', ')})\n`);
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv);
     return code;

@@ -14,7 +14,8 @@ export interface FleetOptions {
   jump?: string;
   option?: string[];
   connectTimeout?: number;
-  parallel: number;
+  /** -p as given; undefined when not (runFleet's default then). */
+  parallel?: number;
 }
 
 export interface OutputOptions {
@@ -35,9 +36,13 @@ export function parsePositiveInt(what: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+/** The longest timer Node.js keeps (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export function parseSeconds(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of seconds greater than 0');
+  if (n > MAX_TIMER_SECONDS) throw new InvalidArgumentError(`must be at most ${MAX_TIMER_SECONDS} seconds (about 24.8 days)`);
   return n;
 }
 
@@ -53,6 +58,9 @@ function parseSshOption(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** Hosts worked on at once without -p. */
+export const DEFAULT_PARALLEL = 32;
+
 /** Adds the host-selection and connection options. */
 export function addFleetOptions(cmd: Command): Command {
   return cmd
@@ -67,14 +75,15 @@ export function addFleetOptions(cmd: Command): Command {
     .option('-J, --jump <hosts>', 'jump hosts [user@]host[:port][,...]')
     .option('-o, --option <Key=Value>', 'ssh_config option (repeatable)', parseSshOption)
     .option('--connect-timeout <sec>', 'connect timeout in seconds (default: config, else 10)', parseSeconds)
-    .option('-p, --parallel <n>', 'hosts worked on at once', parsePositiveInt('--parallel', 10000), 32);
+    .option('-p, --parallel <n>', `hosts worked on at once (default ${DEFAULT_PARALLEL})`, parsePositiveInt('--parallel', 10000));
 }
 
 /** Adds the output-form options. */
 export function addOutputOptions(cmd: Command): Command {
   return cmd
     .option('-b, --gather', 'buffer per host and fold identical output (like clush -b)')
-    .option('--json', 'NDJSON on stdout, one object per host')
+    // NDJSON is the whole of stdout: no block of -b, and no host output left for --out-dir's files to differ from.
+    .addOption(new Option('--json', 'NDJSON on stdout, one object per host').conflicts(['gather', 'outDir']))
     .option('--out-dir <dir>', 'write <dir>/<host>.out and <dir>/<host>.err')
     .addOption(new Option('--color <when>', 'colour host names').choices(['auto', 'always', 'never']).default('auto'))
     .option('-q, --quiet', 'no summary at the end');

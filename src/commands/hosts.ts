@@ -1,9 +1,11 @@
+import { UsageError } from '../errors.js';
 import { formatJumpRoute } from '../ssh/jump-route.js';
 import type { FleetOptions } from './fleet-options.js';
 import { prepareFleet } from './fleet.js';
 
 /** `isuops hosts`: the resolved host list with each host's whole jump chain, without connecting. */
 export async function hostsCommand(opts: FleetOptions & { json?: boolean }): Promise<number> {
+  if (opts.parallel !== undefined) throw new UsageError('-p does not apply to hosts: it connects to no host');
   const fleet = await prepareFleet(opts);
   try {
     const rows = fleet.hosts.map((h) => ({ name: h.name, user: h.user, hostname: h.hostname, port: h.port, jump: h.proxyCommand ? `ProxyCommand ${h.proxyCommand}` : formatJumpRoute(fleet.route(h)) }));

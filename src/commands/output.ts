@@ -32,11 +32,13 @@ export function createOutput(opts: OutputOptions, hosts: readonly string[]): Out
   const { streams } = progress;
   const color = shouldColor(opts.color, streams.stdout.isTTY);
   const started = Date.now();
-  let renderer: Renderer;
-  if (opts.json) renderer = createJsonRenderer(streams);
-  else if (opts.outDir) renderer = createOutDirRenderer(opts.outDir, hosts);
-  else if (opts.gather) renderer = createGatherRenderer(streams, { hosts, color });
-  else renderer = createStreamRenderer(streams, { hosts, color });
+  // --json stands alone (commander refuses it with -b or --out-dir); --out-dir with -b does both.
+  const renderers: Renderer[] = [];
+  if (opts.json) renderers.push(createJsonRenderer(streams));
+  if (opts.outDir) renderers.push(createOutDirRenderer(opts.outDir, hosts));
+  if (opts.gather) renderers.push(createGatherRenderer(streams, { hosts, color }));
+  if (renderers.length === 0) renderers.push(createStreamRenderer(streams, { hosts, color }));
+  const renderer = renderers.length === 1 ? renderers[0] : allOf(renderers);
   return {
     flow,
     write: (text) => streams.stdout.write(text),
@@ -49,6 +51,18 @@ export function createOutput(opts: OutputOptions, hosts: readonly string[]): Out
       progress.clear();
       await renderer.finish(results);
       if (!opts.quiet) streams.stderr.write(formatSummary(results, Date.now() - started, extraSummary));
+    },
+  };
+}
+
+/** Renderers that each get every event, and finish in turn. */
+function allOf(renderers: readonly Renderer[]): Renderer {
+  return {
+    handle(event: HostEvent): void {
+      for (const r of renderers) r.handle(event);
+    },
+    async finish(results: readonly HostResult[]): Promise<void> {
+      for (const r of renderers) await r.finish(results);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { makeLocalHasher } from '../ops/push/checksum.js';
 import { makeLocalReader } from '../ops/push/local-reader.js';
 import { parseChmod, type ChmodFn } from '../ops/push/parse-chmod.js';
@@ -26,6 +27,7 @@ export interface PushCommandOptions extends FleetOptions, OutputOptions {
 /** `isuops push PATH...`: rsync-style push of local files to every host; returns the exit code. */
 export async function pushCommand(paths: string[], opts: PushCommandOptions): Promise<number> {
   // Everything that can be wrong locally is found before connecting (exit 2, nothing run).
+  if (opts.then !== undefined && opts.then.trim() === '') throw new UsageError('--then with an empty command: give the command to run where something changed');
   const chmod: ChmodFn | undefined = opts.chmod !== undefined ? parseChmod(opts.chmod) : undefined;
   const chown = opts.chown !== undefined ? parseChown(opts.chown) : undefined;
   const { sources, skipped } = await scanSources(paths, process.cwd());

@@ -4,7 +4,7 @@ import type { HostResult } from '../core/result.js';
 import type { FlowGate } from '../ops/flow.js';
 import { runOnHosts } from '../transport/run-hosts.js';
 import type { HostSession } from '../transport/types.js';
-import type { FleetOptions, OutputOptions } from './fleet-options.js';
+import { DEFAULT_PARALLEL, type FleetOptions, type OutputOptions } from './fleet-options.js';
 import type { Fleet } from './fleet.js';
 import { watchInterrupt } from './interrupt.js';
 import { createOutput, type Output } from './output.js';
@@ -35,7 +35,7 @@ export async function runFleet<R extends HostResult>(
   try {
     const results = await runOnHosts(
       fleet.hosts,
-      { parallel: opts.parallel, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout, open: fleet.open },
+      { parallel: opts.parallel ?? DEFAULT_PARALLEL, signal: interrupt.signal, emit: output.emit, connectTimeout: opts.connectTimeout, open: fleet.open },
       (session) => work(session, run),
     );
     await output.finish(results, after?.(results, output) ?? '');

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { HostResult } from '../core/result.js';
 import { FlowGate } from '../ops/flow.js';
 import { makeLineFilter } from '../ops/tail/line-filter.js';
@@ -32,6 +33,10 @@ export interface TailCommandOptions extends FleetOptions {
 export async function tailCommand(targetSpecs: string[], opts: TailCommandOptions, injected?: RenderStreams): Promise<number> {
   // Bad targets and bad expressions end the run before anything connects.
   const targets = parseTailTargets(targetSpecs);
+  if (opts.since !== undefined && !targets.some((t) => t.kind === 'unit')) {
+    throw new UsageError('--since applies to systemd units only (journalctl --since); for files use -n N');
+  }
+  if (opts.parallel !== undefined) throw new UsageError('-p does not apply to tail: every host is followed at once');
   const filter = makeLineFilter(opts.grep, opts.invertMatch);
   const fleet = await prepareFleet(opts);
   const names = fleet.hosts.map((h) => h.name);

@@ -10,7 +10,7 @@ export function formatSummary(results: readonly HostResult[], elapsedMs: number,
   const parts = [`${count('ok')} ok`, `${count('failed')} failed`, `${count('unreachable')} unreachable`, `${count('timeout')} timed out`];
   const interrupted = count('interrupted');
   if (interrupted > 0) parts.push(`${interrupted} interrupted`);
-  let text = `isuops: ${results.length} hosts: ${parts.join(', ')}${extra} in ${(elapsedMs / 1000).toFixed(1)}s\n`;
+  let text = `isuops: ${plural(results.length, 'host')}: ${parts.join(', ')}${extra} in ${(elapsedMs / 1000).toFixed(1)}s\n`;
   const failed = results.filter((r) => !r.ok).map((r) => r.host);
   if (failed.length > 0) text += `isuops: failed hosts: ${failed.join(',')}\n`;
   return text;
@@ -18,3 +18,8 @@ export function formatSummary(results: readonly HostResult[], elapsedMs: number,
 
 /** Folded form of a host list, for headers (`isu[01-03,05]`). */
 export { foldHostNames };
+
+/** `1 host`, `2 hosts`, `0 files`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -37,7 +37,7 @@ export function formatTransferSummary<R extends HostResult & { changed: boolean 
   const mine = results.filter(words.isMine);
   const files = mine.reduce((n, r) => n + words.files(r), 0);
   const bytes = mine.reduce((n, r) => n + words.bytes(r), 0);
-  return `; ${words.verb}: ${changed} changed, ${unchanged} ${words.unchanged}, ${failed} failed, ${files} files (${formatBytes(bytes)}) ${words.moved}`;
+  return `; ${words.verb}: ${changed} changed, ${unchanged} ${words.unchanged}, ${failed} failed, ${files} file${files === 1 ? '' : 's'} (${formatBytes(bytes)}) ${words.moved}`;
 }
 
 /** The push part of the summary line: `; push: 2 changed, 3 up to date, 0 failed, 4 files (1.2 KiB) sent`. */
