@@ -7,7 +7,19 @@ export interface LineEvent {
   line: Buffer;
   /** Set by commands that follow several things per host (tail targets). */
   target?: string;
+  /**
+   * The line goes on in the next event of the same host and stream: it was longer than
+   * MAX_LINE_BYTES and is passed on in pieces (text output marks the cut; -b, --json and
+   * --out-dir join the pieces).
+   */
+  partial?: boolean;
 }
+
+/**
+ * What ends a piece of a cut line (LineEvent.partial) in text output, before the newline: a
+ * backslash, as in a continued shell line.
+ */
+export const CUT_MARK = Buffer.from('\\');
 
 /**
  * What core code reports while it works. Renderers turn these into text; nothing

@@ -40,8 +40,9 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   let exitSignal: string | null = null;
   let closed!: Promise<void>;
 
-  const out = new LineSplitter((line) => opts.emit({ type: 'stdout', host, line }));
-  const err = new LineSplitter((line) => {
+  const out = new LineSplitter((line, partial) => opts.emit(partial ? { type: 'stdout', host, line, partial } : { type: 'stdout', host, line }));
+  const err = new LineSplitter((line, partial) => {
+    if (partial) return opts.emit({ type: 'stderr', host, line, partial });
     if (group.take(line)) return;
     // After isuops stopped the command, the remote shell's job report is noise, not output.
     if (stopReason && JOB_REPORT.test(line.toString('latin1'))) return;

@@ -20,6 +20,18 @@ function gate(stream: NodeJS.WriteStream, flow: FlowGate): OutStream {
       }
       return ok;
     },
+    drained(): Promise<void> {
+      if (failed || !stream.writableNeedDrain) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = (): void => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          resolve();
+        };
+        stream.once('drain', done);
+        stream.once('error', done);
+      });
+    },
   };
 }
 

@@ -1,6 +1,7 @@
-import type { HostEvent } from '../ops/events.js';
+import { CUT_MARK, type HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 import { makeHostPainter } from './colors.js';
+import { HeldOutput, writeDrained } from './held-output.js';
 import { foldHostNames } from './hostlist.js';
 import type { Renderer, RenderStreams } from './types.js';
 
@@ -17,15 +18,18 @@ export function formatBlockHeader(hosts: readonly string[], style: (text: string
  */
 export function createGatherRenderer(streams: RenderStreams, opts: { hosts: readonly string[]; color: boolean }): Renderer {
   const painter = makeHostPainter(opts.hosts, opts.color);
-  const outputs = new Map<string, Buffer[]>();
+  // Held in memory up to a small size each, then in a temp file: memory stays bounded whatever hosts print.
+  const outputs = new Map<string, HeldOutput>();
   return {
     handle(event: HostEvent): void {
       if (event.type === 'stdout') {
-        let lines = outputs.get(event.host);
-        if (!lines) outputs.set(event.host, (lines = []));
-        lines.push(Buffer.concat([event.line, NEWLINE]));
+        let held = outputs.get(event.host);
+        if (!held) outputs.set(event.host, (held = new HeldOutput()));
+        held.append(event.line);
+        // The pieces of a cut line are joined again.
+        if (!event.partial) held.append(NEWLINE);
       } else if (event.type === 'stderr') {
-        streams.stderr.write(Buffer.concat([Buffer.from(`${painter.host(event.host)}: `), event.line, NEWLINE]));
+        streams.stderr.write(Buffer.concat([Buffer.from(`${painter.host(event.host)}: `), event.line, event.partial ? CUT_MARK : Buffer.alloc(0), NEWLINE]));
       } else if (event.type === 'done' && !event.result.ok && event.result.error) {
         streams.stderr.write(`isuops: ${painter.host(event.host)}: ${event.result.error}\n`);
       } else if (event.type === 'notice') {
@@ -33,20 +37,20 @@ export function createGatherRenderer(streams: RenderStreams, opts: { hosts: read
       }
     },
     async finish(_results: readonly HostResult[]): Promise<void> {
-      const blocks = new Map<string, { hosts: string[]; text: Buffer }>();
+      const blocks = new Map<string, { hosts: string[]; held: HeldOutput }>();
       for (const host of opts.hosts) {
-        const lines = outputs.get(host);
-        if (!lines) continue;
-        const text = Buffer.concat(lines);
-        const key = text.toString('latin1');
-        const block = blocks.get(key);
+        const held = outputs.get(host);
+        if (!held) continue;
+        if (held.failure) streams.stderr.write(`isuops: ${painter.host(host)}: ${held.failure}; its block is cut short\n`);
+        const block = blocks.get(held.digest());
         if (block) block.hosts.push(host);
-        else blocks.set(key, { hosts: [host], text });
+        else blocks.set(held.digest(), { hosts: [host], held });
       }
-      for (const { hosts, text } of blocks.values()) {
-        streams.stdout.write(formatBlockHeader(hosts, painter.chalk.bold));
-        streams.stdout.write(text);
+      for (const { hosts, held } of blocks.values()) {
+        await writeDrained(streams.stdout, formatBlockHeader(hosts, painter.chalk.bold));
+        for (const piece of held.pieces()) await writeDrained(streams.stdout, piece);
       }
+      for (const held of outputs.values()) held.release();
     },
   };
 }

@@ -25,7 +25,8 @@ export function createOutDirRenderer(dir: string, hosts: readonly string[]): Ren
   return {
     handle(event: HostEvent): void {
       if (event.type === 'stdout' || event.type === 'stderr') {
-        open(event.host, event.type === 'stdout' ? 'out' : 'err').write(Buffer.concat([event.line, NEWLINE]));
+        // The pieces of a cut line are joined again: the files hold the bytes as sent.
+        open(event.host, event.type === 'stdout' ? 'out' : 'err').write(event.partial ? event.line : Buffer.concat([event.line, NEWLINE]));
       }
     },
     async finish(_results: readonly HostResult[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { HostEvent } from '../ops/events.js';
+import { CUT_MARK, type HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 import { makeHostPainter } from './colors.js';
 import type { Renderer, RenderStreams } from './types.js';
@@ -30,17 +30,18 @@ export function createStreamRenderer(streams: RenderStreams, opts: StreamRendere
     }
     return prefix;
   };
-  const writeLine = (stream: RenderStreams['stdout'], prefix: Buffer, line: Buffer): void => {
-    stream.write(Buffer.concat([prefix, line, NEWLINE]));
+  // A piece of a cut line (longer than MAX_LINE_BYTES) ends in a backslash, as a continued shell line.
+  const writeLine = (stream: RenderStreams['stdout'], prefix: Buffer, line: Buffer, partial?: boolean): void => {
+    stream.write(Buffer.concat(partial ? [prefix, line, CUT_MARK, NEWLINE] : [prefix, line, NEWLINE]));
   };
   return {
     handle(event: HostEvent): void {
       switch (event.type) {
         case 'stdout':
-          writeLine(streams.stdout, prefixFor(event.host, event.target, streams.stdout.isTTY), event.line);
+          writeLine(streams.stdout, prefixFor(event.host, event.target, streams.stdout.isTTY), event.line, event.partial);
           break;
         case 'stderr':
-          writeLine(streams.stderr, prefixFor(event.host, event.target, streams.stderr.isTTY), event.line);
+          writeLine(streams.stderr, prefixFor(event.host, event.target, streams.stderr.isTTY), event.line, event.partial);
           break;
         case 'notice':
           streams.stderr.write(`isuops: ${painter.host(event.host)}: ${event.message}\n`);

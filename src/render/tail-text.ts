@@ -1,3 +1,4 @@
+import { CUT_MARK } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 import type { TailEvent } from '../ops/tail/events.js';
 import { makeHostPainter } from './colors.js';
@@ -118,6 +119,7 @@ export function createTailTextRenderer(streams: RenderStreams, opts: { hosts: re
   return {
     handle(event: TailEvent): void {
       if (event.type === 'stdout-lines') out.writeLines(prefixFor(event.host, event.target), event.lines);
+      else if (event.type === 'stdout' && event.partial) out.write([prefixFor(event.host, event.target ?? ''), event.line, CUT_MARK, NEWLINE]);
       else if (event.type === 'stdout') out.writeLine(prefixFor(event.host, event.target ?? ''), event.line);
       else {
         // Followed lines already received go out before what is said about the host.

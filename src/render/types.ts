@@ -5,6 +5,8 @@ import type { HostResult } from '../ops/result.js';
 export interface OutStream {
   write(chunk: string | Uint8Array): boolean;
   isTTY?: boolean;
+  /** Settles once the stream takes more (after write() returned false); absent: never wait. */
+  drained?(): Promise<void>;
 }
 
 /** Where a renderer writes; injectable so tests can capture output. */

@@ -69,9 +69,9 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   const host = session.host.name;
   const label = state.target.label;
   const marker = `@isuops:${randomBytes(6).toString('hex')}:`;
-  const emitLine = (line: Buffer, time?: number): void => {
+  const emitLine = (line: Buffer, time?: number, partial?: boolean): void => {
     if (opts.filter && !opts.filter(line)) return;
-    const event: TailLineEvent = { type: 'stdout', host, target: label, line, time };
+    const event: TailLineEvent = partial ? { type: 'stdout', host, target: label, line, time, partial } : { type: 'stdout', host, target: label, line, time };
     opts.emit(event);
   };
 
@@ -87,15 +87,16 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   if (state.target.kind === 'file') {
     // Without a filter, lines go on in blocks: the renderer labels them in one pass.
     const splitter = (state.splitter ??= opts.filter
-      ? new LineSplitter((line) => emitLine(line))
+      ? new LineSplitter((line, partial) => emitLine(line, undefined, partial))
       : new LineBlockSplitter((lines) => opts.emit({ type: 'stdout-lines', host, target: label, lines })));
     onStdout = (chunk) => {
       received += chunk.length;
       splitter.push(chunk);
     };
   } else {
-    const splitter = new LineSplitter((raw) => {
-      const entry = parseJournalLine(raw);
+    // A journal entry is one JSON line: the pieces of one past the cap cannot be parsed and are dropped.
+    const splitter = new LineSplitter((raw, partial) => {
+      const entry = partial ? undefined : parseJournalLine(raw);
       if (!entry) return;
       state.cursor = entry.cursor;
       for (const line of entry.lines) emitLine(line, entry.time);
@@ -106,7 +107,8 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   const pgidMarker = `${marker}pgid:`;
   const group = new RemoteGroup(session, pgidMarker, opts.sudo);
   let stopping = false;
-  const err = new LineSplitter((line) => {
+  const err = new LineSplitter((line, partial) => {
+    if (partial) return opts.emit({ type: 'stderr', host, target: label, line, partial });
     if (group.take(line)) return;
     if (state.target.kind === 'file') {
       const said = parseFileMarker(line, marker);

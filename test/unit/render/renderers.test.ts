@@ -16,6 +16,8 @@ function capture(isTTY = false): OutStream & { chunks: string[]; text: () => str
 
 const out = (host: string, line: string): HostEvent => ({ type: 'stdout', host, line: Buffer.from(line, 'latin1') });
 const err = (host: string, line: string): HostEvent => ({ type: 'stderr', host, line: Buffer.from(line, 'latin1') });
+// A piece of a line cut at MAX_LINE_BYTES: the line goes on in the next event.
+const cut = (host: string, line: string): HostEvent => ({ type: 'stdout', host, line: Buffer.from(line, 'latin1'), partial: true });
 
 describe('stream renderer', () => {
   it.each([
@@ -23,6 +25,7 @@ describe('stream renderer', () => {
     ['TTY: names padded before the colon', true, [out('a', 'x'), out('long-host', 'y')], ['a        : x\n', 'long-host: y\n']],
     ['bytes that are not UTF-8 unchanged', false, [out('a', '\xff\xfe')], ['a: \xff\xfe\n']],
     ['an empty line keeps its prefix', false, [out('a', '')], ['a: \n']],
+    ['the pieces of a cut line: each but the last ends in a backslash', false, [cut('a', 'xx'), cut('a', 'yy'), out('a', 'z')], ['a: xx\\\n', 'a: yy\\\n', 'a: z\n']],
   ])('%s', (_name, tty, events, expected) => {
     const stdout = capture(tty);
     const stderr = capture(tty);
@@ -72,6 +75,22 @@ describe('json renderer', () => {
       host: 'a', ok: false, status: 'failed', exitCode: 3, signal: null, timedOut: false, error: 'exit code 3',
       stdout: 'one\ntwo\n', stderr: 'warn\n', durationMs: 5, changes: [],
     });
+  });
+});
+
+describe('the pieces of a cut line are joined again', () => {
+  it('by -b and --json', async () => {
+    const stdout = capture();
+    const g = createGatherRenderer({ stdout, stderr: capture() }, { hosts: ['a'], color: false });
+    for (const e of [cut('a', 'xx'), cut('a', 'yy'), out('a', 'z'), out('a', 'w')]) g.handle(e);
+    await g.finish([]);
+    expect(stdout.text()).toBe(`${'-'.repeat(15)}\na (1)\n${'-'.repeat(15)}\nxxyyz\nw\n`);
+    const json = capture();
+    const j = createJsonRenderer({ stdout: json, stderr: capture() });
+    for (const e of [cut('a', 'xx'), out('a', 'z')]) j.handle(e);
+    j.handle({ type: 'done', host: 'a', result: makeResult('a', 'ok') });
+    await j.finish([]);
+    expect(JSON.parse(json.text()).stdout).toBe('xxz\n');
   });
 });
 
