@@ -7,4 +7,4 @@ export { readLabStatus, type LabHostReport, type LabHostStatus } from './status.
 export { labExecOnHost, labFreezeHost, labStartHost, labStopHost, labThawHost } from './control.js';
 export { RUN_LABS, findRunLab, findRunOctet, findRunRoot, type RunLabRole } from './run-env.js';
 export { BASHRC_READS_LOG, HEAVY_FUNCTION, HEAVY_USER, bashrcReadsFile, clearBashrcReads, countBashrcReads } from './heavy-user.js';
-export { PROXY_PORT, findProxyPids, parseLatency } from './latency.js';
+export { PROXY_PORT, findProxyPids, parseLatency, readLatencyStats, type LatencyHostStats } from './latency.js';

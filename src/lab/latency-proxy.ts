@@ -7,6 +7,9 @@
  * `node LAB/latency-proxy.cjs LAB/latency-proxy.json`. The config is
  * `{delayMs, routes: [{listen: {host, port}, target: {host, port}}]}` (port 0: any free one);
  * once every listener is up it prints `ready PORT...` (the ports, in route order) on stdout.
+ * It counts, per route, the connections and the round trips that clients waited for (a reply
+ * from the server after the client sent something: a turn); on SIGUSR2 it writes them to
+ * `<config>.stats` as `{at, routes: [{connections, turns, bytesUp, bytesDown}]}`.
  */
 export function latencyProxyMain(req: (id: string) => unknown, configFile: string): void {
   type Sock = import('node:net').Socket;
@@ -17,11 +20,17 @@ export function latencyProxyMain(req: (id: string) => unknown, configFile: strin
     routes: { listen: { host: string; port: number }; target: { host: string; port: number } }[];
   };
   const delayMs = config.delayMs;
+  const stats = config.routes.map(() => ({ connections: 0, turns: 0, bytesUp: 0, bytesDown: 0 }));
+  process.on('SIGUSR2', () => {
+    const file = `${configFile}.stats`;
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ at: Date.now(), routes: stats }));
+    fs.renameSync(`${file}.tmp`, file);
+  });
   const HIGH = 8 * 1024 * 1024;
   const now = () => performance.now();
 
   /** Bytes read from `from` are written to `to` delayMs later, in order; so is the end. */
-  const delay = (from: Sock, to: Sock): void => {
+  const delay = (from: Sock, to: Sock, onData: (bytes: number) => void): void => {
     const queue: { buf: Buffer; due: number }[] = [];
     let queued = 0;
     let ended = false;
@@ -42,6 +51,7 @@ export function latencyProxyMain(req: (id: string) => unknown, configFile: strin
       if (queued + to.writableLength < HIGH && from.isPaused()) from.resume();
     };
     from.on('data', (buf: Buffer) => {
+      onData(buf.length);
       queue.push({ buf, due: now() + delayMs });
       queued += buf.length;
       if (queued + to.writableLength > HIGH) from.pause();
@@ -73,8 +83,19 @@ export function latencyProxyMain(req: (id: string) => unknown, configFile: strin
       upstream.on('error', kill);
       client.on('close', (hadError) => hadError && kill());
       upstream.on('close', (hadError) => hadError && kill());
-      delay(client, upstream);
-      delay(upstream, client);
+      const st = stats[i]!;
+      st.connections++;
+      // a turn: the server answers after the client last sent (its banner, unasked, is none)
+      let asked = false;
+      delay(client, upstream, (bytes) => {
+        st.bytesUp += bytes;
+        asked = true;
+      });
+      delay(upstream, client, (bytes) => {
+        st.bytesDown += bytes;
+        if (asked) st.turns++;
+        asked = false;
+      });
     });
     server.on('error', (e) => {
       process.stderr.write(`latency proxy: ${route.listen.host}:${route.listen.port}: ${e.message}\n`);

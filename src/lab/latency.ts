@@ -115,3 +115,35 @@ function readText(file: string): string | null {
     return null;
   }
 }
+
+/** What the proxy counted for one host since it started. */
+export interface LatencyHostStats {
+  connections: number;
+  /** Round trips clients waited for: server replies after the client last sent. */
+  turns: number;
+  bytesUp: number;
+  bytesDown: number;
+}
+
+/** Asks the lab's proxy for its counters (SIGUSR2, then it writes them); host name -> counters. */
+export async function readLatencyStats(dir: string, timeoutMs = 3000): Promise<Record<string, LatencyHostStats>> {
+  const lp = latencyPaths(path.resolve(dir));
+  const [pid] = findProxyPids(dir);
+  if (!pid) throw new Error(`no latency proxy runs for the lab in ${dir}`);
+  const config = JSON.parse(fs.readFileSync(lp.config, 'utf8')) as { routes: { listen: { host: string; port: number } }[] };
+  const sent = Date.now();
+  signalProcess(pid, 'SIGUSR2');
+  for (const deadline = sent + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+    let stats: { at: number; routes: LatencyHostStats[] } | undefined;
+    try {
+      stats = JSON.parse(fs.readFileSync(`${lp.config}.stats`, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!stats || stats.at < sent) continue;
+    const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as { hosts: LabHost[] };
+    const byAddress = new Map(state.hosts.map((h) => [h.address, h.name]));
+    return Object.fromEntries(config.routes.map((r, i) => [byAddress.get(r.listen.host) ?? r.listen.host, stats!.routes[i]!]));
+  }
+  throw new Error(`the latency proxy (pid ${pid}) wrote no counters within ${timeoutMs} ms`);
+}

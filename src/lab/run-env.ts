@@ -23,6 +23,8 @@ export const RUN_LABS = {
   latency: { third: 5, dir: 'lab-latency', dirVars: [], baseVars: [] },
   /** `npm run bench`: up to 250 hosts. */
   bench: { third: 9, dir: 'bench-lab', dirVars: ['ISUOPS_BENCH_LAB_DIR', 'ISUOPS_BENCH_LAB'], baseVars: ['ISUOPS_BENCH_LAB_BASE'] },
+  /** The bench's lab behind the latency proxy (issue 12's round trips). */
+  benchLatency: { third: 19, dir: 'bench-latency', dirVars: ['ISUOPS_BENCH_LATENCY_LAB_DIR'], baseVars: ['ISUOPS_BENCH_LATENCY_LAB_BASE'] },
   /** lab.test.ts: a lab that grows past 99 hosts. */
   grow: { third: 13, dir: 'lab3', dirVars: [], baseVars: [] },
   /** lab.test.ts: a lab with a stale state.json. */

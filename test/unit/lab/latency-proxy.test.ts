@@ -15,6 +15,7 @@ let echo: net.Server;
 let proxy: ChildProcess;
 let proxyPort: number;
 let echoPort: number;
+let dir: string;
 
 beforeAll(async () => {
   echo = net.createServer({ allowHalfOpen: true }, (s) => {
@@ -22,7 +23,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
   echoPort = (echo.address() as net.AddressInfo).port;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isuops-latency-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isuops-latency-'));
   fs.writeFileSync(path.join(dir, 'proxy.cjs'), renderLatencyProxyScript());
   fs.writeFileSync(path.join(dir, 'proxy.json'), renderProxyConfig([{ name: 'h', address: '127.0.0.1', port: echoPort }], RTT, { h: 0 }));
   proxy = spawn(process.execPath, [path.join(dir, 'proxy.cjs'), path.join(dir, 'proxy.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -69,6 +70,25 @@ describe('latency proxy', () => {
     expect(Math.min(...proxied)).toBeGreaterThanOrEqual(RTT - 1);
     expect(median(proxied)).toBeLessThan(RTT + 30);
     expect(median(proxied) - median(direct)).toBeGreaterThanOrEqual(RTT - 1);
+  });
+
+  it('counts the round trips clients waited for (SIGUSR2 writes them)', async () => {
+    const read = async () => {
+      const file = path.join(dir, 'proxy.json.stats');
+      const sent = Date.now();
+      proxy.kill('SIGUSR2');
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 10));
+        try {
+          const stats = JSON.parse(fs.readFileSync(file, 'utf8'));
+          if (stats.at >= sent) return stats.routes[0];
+        } catch {}
+      }
+    };
+    const before = await read();
+    await timeRoundTrips(proxyPort, 7);
+    const after = await read();
+    expect([after.connections - before.connections, after.turns - before.turns, after.bytesUp - before.bytesUp]).toEqual([1, 7, 7]);
   });
 
   it('keeps the order of many small writes and of a large one, and passes the FIN on after the data', async () => {
