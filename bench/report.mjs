@@ -49,6 +49,53 @@ function showCommand(r, lab) {
     .replaceAll(lab.repo, '.');
 }
 
+/** Issues 12 and 13: the heavy ~/.bashrc, kept connections, round trips, memory. */
+function keptTables(out, rows) {
+  const bashrc = rows.filter((r) => r.section === 'bashrc');
+  const kept = rows.filter((r) => r.section === 'kept');
+  const rtt = rows.filter((r) => r.section === 'rtt');
+  const memory = rows.filter((r) => r.section === 'memory');
+  if (!bashrc.length && !kept.length && !rtt.length && !memory.length) return;
+  out.push('## Kept connections and the remote side (issues 12 and 13)', '');
+  if (bashrc.length) {
+    out.push(`### exec hostname on ${bashrc[0].hosts} hosts, cold: a light ~/.bashrc and a ~60 ms one`, '');
+    out.push('The lab\'s two login users: `isucon` (Debian\'s default .bashrc) and `isuheavy`, whose .bashrc costs ~60 ms of CPU as pyenv/nvm/conda init do (README, lab). Cold: no connection kept (isuops\'s daemon, once there is one, is stopped before each run). Hosts\' CPU: user+sys of every process of the hosts (sshd, the login shell, the command) over the run, from /proc (bench/host-cpu.mjs), per host; client CPU: the tool and its children.', '');
+    out.push('| user | tool | wall s | isuops/tool wall | hosts\' CPU ms per host | isuops/tool hosts\' CPU | client CPU ms per host | runs ok |', '|---|---|---:|---:|---:|---:|---:|---|');
+    for (const r of bashrc) {
+      const mine = bashrc.find((m) => m.user === r.user && m.tool === 'isuops');
+      const other = mine && r !== mine;
+      out.push(`| ${r.user} | ${r.tool} | ${fmt(r.wallS, 3)} | ${other ? ratio(mine.wallS, r.wallS) : ''} | ${fmt(r.hostCpuMsPerHost, 1)} | ${other ? ratio(mine.hostCpuMsPerHost, r.hostCpuMsPerHost) : ''} | ${fmt(r.cpuMsPerHost, 1)} | ${okCell(r)} |`);
+    }
+    out.push('');
+  }
+  if (kept.length) {
+    out.push('### warm runs', '');
+    out.push('Warm: the same command ran once just before (not timed). For isuops that leaves kept connections once its daemon exists (`kept` says whether `isuops daemon status` found one after the runs); OpenSSH\'s are ControlMaster=auto masters with ControlPersist=600 (`-o ControlMaster=auto -o ControlPath=WORK/mux/%C -o ControlPersist=600`, as Ansible keeps them). `isuops cold`: the daemon stopped before each run.', '');
+    out.push('| operation | hosts | tool | wall s | isuops/tool wall | kept | client CPU ms per host | runs ok |', '|---|---:|---|---:|---:|---|---:|---|');
+    for (const r of kept) {
+      const mine = kept.find((m) => m.bench === r.bench && m.hosts === r.hosts && m.tool === 'isuops');
+      const other = mine && r !== mine;
+      out.push(`| ${r.bench} | ${r.hosts} | ${r.tool} | ${fmt(r.wallS, 3)} | ${other ? ratio(mine.wallS, r.wallS) : ''} | ${r.kept === undefined ? '' : r.kept ? 'daemon' : 'no daemon'} | ${fmt(r.cpuMsPerHost, 1)} | ${okCell(r)} |`);
+    }
+    out.push('');
+  }
+  if (rtt.length) {
+    out.push(`### round trips at ${rtt[0].rttMs} ms RTT, exec hostname on ${rtt[0].hosts} hosts`, '');
+    out.push(`A lab of ${rtt[0].hosts} hosts behind the lab\'s latency proxy (\`lab up --latency ${rtt[0].rttMs}ms\`); each tool is timed through the proxy and straight to sshd (port 22 of the same hosts). The runs alternate (direct, through the proxy, direct, ...; at least 5 pairs) so that the machine's load drifts the same for both; round trips = the median of the pairs' (wall through the proxy - wall direct) / RTT: what the tool waits for beyond the command's own time and its start-up. The wall columns are medians. The proxy also counts, per host, the round trips that clients waited for (a server reply after the client last sent; the TCP handshake is not delayed by the proxy and not counted) and new connections: exact, whatever the load.`, '');
+    out.push('| tool | wall s direct | wall s at RTT | round trips by the clock | round trips counted by the proxy, per host | new connections per host | kept | runs ok |', '|---|---:|---:|---:|---:|---:|---|---|');
+    for (const r of rtt) out.push(`| ${r.tool} | ${fmt(r.directWallS, 3)} | ${fmt(r.wallS, 3)} | ${fmt(r.roundTrips, 1)} | ${fmt(r.turnsPerHost, 1)} | ${fmt(r.connectionsPerHost, 1)} | ${r.kept === undefined ? '' : r.kept ? 'daemon' : 'no daemon'} | ${okCell(r)} |`);
+    out.push('');
+  }
+  if (memory.length) {
+    out.push(`### memory of kept connections to ${memory[0].hosts} hosts`, '');
+    out.push('After one `exec true` on every host (isuops, fan-out 64) and one `xargs -P 64 ssh` with ControlPersist masters: the RSS and the PSS (shared pages divided among their users, from smaps_rollup) of the processes that keep the connections.', '');
+    out.push('| tool | processes | RSS MiB | PSS MiB | isuops/tool RSS | runs ok |', '|---|---:|---:|---:|---:|---|');
+    const mine = memory.find((r) => r.tool === 'isuops daemon');
+    for (const r of memory) out.push(`| ${r.tool} | ${r.processes} | ${fmt(r.rssMiB, 1)} | ${fmt(r.pssMiB, 1)} | ${mine && r !== mine ? ratio(mine.rssMiB, r.rssMiB) : ''} | ${okCell(r)} |`);
+    out.push('');
+  }
+}
+
 export function writeReport(file, results) {
   const { rows } = results;
   const out = [];
@@ -63,7 +110,7 @@ export function writeReport(file, results) {
   const targets = results.targets ?? [];
   if (targets.length) {
     out.push('## Goals from the issues', '', '| issue | goal | measured | met |', '|---|---|---|---|');
-    for (const t of targets) out.push(`| #${t.issue} | ${t.goal} | ${t.measured} | ${t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`);
+    for (const t of targets) out.push(`| #${t.issue} | ${t.goal} | ${t.measured} | ${t.info ? 'reported' : t.met === undefined ? 'not measured' : t.met ? 'yes' : '**no**'} |`);
     out.push('');
   }
 
@@ -98,7 +145,8 @@ export function writeReport(file, results) {
     }
     out.push('');
   }
-  const other = groupRows(rows, (r) => r.hosts !== undefined && !['exec hostname', 'tail'].includes(r.bench) && !r.bench.startsWith('push '));
+  keptTables(out, rows);
+  const other = groupRows(rows, (r) => !r.section && r.hosts !== undefined && !['exec hostname', 'tail'].includes(r.bench) && !r.bench.startsWith('push '));
   if (other.size) {
     out.push('## Other operations', '');
     fleetTables(out, other);
@@ -122,7 +170,7 @@ export function writeReport(file, results) {
   out.push('- Remote state for push is reset from the lab machine (each lab host\'s /home/isucon is LAB/hosts/<host>/home/isucon here).');
   out.push('- pull (bench/pull.mjs) and exec via a bastion (bench/bastion.mjs) come with their own commands, described at the top of those files; the bastion lab is a second lab (its own dir and base, `127.X.29`, 50 hosts in a network namespace reachable only through the bastion), brought up after the main lab is down.', '');
   out.push('LAB is the lab directory, WORK the bench\'s scratch directory (`$ISUOPS_BENCH_WORK`, else under the checkout\'s run directory), HOSTS the host list; `OPTS` below = `-F LAB/ssh_config -o BatchMode=yes -o ControlMaster=no -o ControlPath=none ' + SAME_CRYPTO.join(' ') + '`.', '');
-  const lab = results.lab;
+  const lab = results.lab ?? results.latencyLab ?? { names: [], dir: 'LAB', work: 'WORK', repo: '.' };
   const opts = results.sshOptions;
   const seen = new Set();
   out.push('| operation | tool | command |', '|---|---|---|');

@@ -2,13 +2,18 @@
 // `npm run bench`: brings up a lab, installs the peers operators use today, measures isuops beside
 // them in one run, and writes BENCHMARKS.md plus bench-results/latest.json; ratios go to stderr.
 // Usage: node bench/run.mjs [--quick] [--runs N] [--hosts 5,50,200] [--only exec,push,tail,...]
+//   (benches: startup exec push tail pull bastion bashrc warm warm-push rtt daemon-mem)
 //   [--no-install] [--keep-lab]; BENCH_NOTE=text adds a note to BENCHMARKS.md (e.g. a busy machine)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchBashrc } from './bashrc.mjs';
+import { benchDaemonMemory } from './daemon-mem.mjs';
 import { benchExec, benchStartup } from './exec.mjs';
+import { benchWarmExec, benchWarmPush } from './kept.mjs';
+import { benchRtt, startLatencyLab } from './rtt.mjs';
 import { ensurePeers, sshOptionText } from './peers.mjs';
 import { benchPush } from './push.mjs';
 import { writeReport } from './report.mjs';
@@ -24,12 +29,13 @@ const flag = (name, fallback) => {
 const quick = args.includes('--quick');
 const runs = Number(flag('--runs', quick ? '1' : '3'));
 const counts = flag('--hosts', quick ? '5,50' : '5,50,200').split(',').map(Number);
-const only = flag('--only', 'startup,exec,push,tail,pull,bastion').split(',');
+const only = flag('--only', 'startup,exec,push,tail,pull,bastion,bashrc,warm,warm-push,rtt,daemon-mem').split(',');
 // the labs' dirs and bases: $ISUOPS_BENCH_LAB_DIR/_BASE, $ISUOPS_BENCH_BASTION_LAB_DIR/_BASE, else
 // this checkout's own (README, Development), so two checkouts' benches never share a lab
 const runEnv = await import(pathToFileURL(path.join(repo, 'dist/lab/run-env.js')).href);
 const { dir: labDir, base: labBase } = runEnv.findRunLab('bench');
 const { dir: bastionDir, base: bastionBase } = runEnv.findRunLab('benchBastion');
+const { dir: latencyDir, base: latencyBase } = runEnv.findRunLab('benchLatency');
 const work = process.env.ISUOPS_BENCH_WORK || path.join(runEnv.findRunRoot(), 'bench-work');
 const isuops = (...a) => execFileSync('node', [`${repo}/bin/isuops`, ...a], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 const started = Date.now();
@@ -62,16 +68,19 @@ async function optional(name) {
 
 await attempt('startup', () => benchStartup({ repo, runs: Math.max(runs, 3) }));
 
-const labHosts = Math.max(...counts, 5);
+// as many hosts as the benches asked for need: --only rtt,bastion needs none of the main lab
+const needs = { exec: Math.max(...counts), push: 5, tail: 5, pull: 5, bashrc: 50, warm: 50, 'warm-push': 5, 'daemon-mem': 200 };
+const labHosts = Math.max(5, ...only.map((b) => needs[b] ?? 0));
+const mainLab = only.some((b) => b in needs);
 results.labHosts = labHosts;
 let lab;
-try {
+if (mainLab) try {
   console.error(`bench: lab of ${labHosts} hosts in ${labDir}`);
   const t = Date.now();
-  isuops('lab', 'up', String(labHosts), '--dir', labDir, '--base', labBase);
+  isuops('lab', 'up', String(labHosts), '--dir', labDir, '--base', labBase, '--latency', '0');
   results.labUpS = (Date.now() - t) / 1000;
-  const names = JSON.parse(readFileSync(path.join(labDir, 'state.json'), 'utf8')).hosts.map((h) => h.name);
-  lab = { dir: labDir, base: labBase, sshConfig: path.join(labDir, 'ssh_config'), names, work, repo };
+  const hostStates = JSON.parse(readFileSync(path.join(labDir, 'state.json'), 'utf8')).hosts;
+  lab = { dir: labDir, base: labBase, sshConfig: path.join(labDir, 'ssh_config'), names: hostStates.map((h) => h.name), hostStates, work, repo };
 } catch (e) {
   const error = `isuops lab up ${labHosts} failed: ${(e.stderr?.toString().trim() || e.message).split('\n').slice(-3).join(' ')}`;
   console.error(`bench: ${error}`);
@@ -91,6 +100,10 @@ if (lab) {
       if (!/\bpull\b/.test(isuops('--help'))) throw new Error('isuops has no pull command yet');
       return mod.benchPull({ lab, repo, runs });
     });
+    await attempt('bashrc', () => benchBashrc({ lab, repo, runs }));
+    await attempt('warm', () => benchWarmExec({ lab, repo, runs }));
+    await attempt('warm-push', () => benchWarmPush({ lab, repo, runs, work }));
+    await attempt('daemon-mem', () => benchDaemonMemory({ lab, repo }));
   } finally {
     if (!args.includes('--keep-lab')) isuops('lab', 'down', '--dir', labDir);
   }
@@ -107,17 +120,30 @@ await attempt('bastion', async () => {
   }
 });
 
+// the latency lab: 5 hosts behind the lab's latency proxy, after the others are down
+await attempt('rtt', async () => {
+  const llab = await startLatencyLab({ repo, dir: latencyDir, base: latencyBase, work });
+  results.latencyLab = llab;
+  try {
+    return await benchRtt({ lab: llab, repo, runs });
+  } finally {
+    if (!args.includes('--keep-lab')) await llab.down();
+  }
+});
+
 results.durationS = (Date.now() - started) / 1000;
 results.loadAvgEnd = os.loadavg();
 results.targets = checkTargets(results.rows);
 mkdirSync(path.join(repo, 'bench-results'), { recursive: true });
 // latest.json for BENCHMARKS.md, and one file per run so a later run does not lose it
 const json = `${JSON.stringify(results, null, 2)}\n`;
-writeFileSync(path.join(repo, 'bench-results', 'latest.json'), json);
+writeFileSync(path.join(repo, 'bench-results', args.includes('--only') ? 'partial.json' : 'latest.json'), json);
 writeFileSync(path.join(repo, 'bench-results', `${results.date.replace(/[:.]/g, '-')}.json`), json);
-writeReport(path.join(repo, 'BENCHMARKS.md'), results);
+// a partial run (--only) leaves the committed BENCHMARKS.md alone: its report goes beside the JSON
+const reportFile = args.includes('--only') ? path.join('bench-results', 'partial.md') : 'BENCHMARKS.md';
+writeReport(path.join(repo, reportFile), results);
 printRatios();
-console.error(`bench: wrote BENCHMARKS.md and bench-results/latest.json in ${(results.durationS / 60).toFixed(1)} min`);
+console.error(`bench: wrote ${reportFile} and bench-results/${args.includes("--only") ? "partial" : "latest"}.json in ${(results.durationS / 60).toFixed(1)} min`);
 
 function printRatios() {
   console.error('\nisuops/peer (wall; tail: lines/s and CPU per line):');
@@ -135,7 +161,7 @@ function printRatios() {
     console.error(`  ${key}: ${parts.join(', ')}`);
   }
   console.error('goals:');
-  for (const t of results.targets) console.error(`  #${t.issue} ${t.goal}: ${t.measured} -> ${t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT met'}`);
+  for (const t of results.targets) console.error(`  #${t.issue} ${t.goal}: ${t.measured} -> ${t.info ? 'reported' : t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT met'}`);
   for (const e of results.errors) console.error(`  did not run: ${e.bench}: ${e.error}`);
   for (const [k, v] of Object.entries(results.peers.unavailable)) console.error(`  peer unavailable: ${k}: ${v}`);
 }

@@ -42,5 +42,40 @@ export function checkTargets(rows) {
     const loops = pull.filter((r) => !r.tool.startsWith('isuops')).sort((a, b) => a.wallS - b.wallS);
     out.push(ratioGoal(7, `pull 200 MB from 5 hosts: wall <= 1.0x the faster of xargs+scp / xargs+rsync (${loops[0]?.tool ?? 'n/a'})`, pull.find((r) => r.tool === 'isuops'), loops[0], 1.0));
   }
+  out.push(...checkKeptTargets(rows));
+  return out;
+}
+
+/** Issues 12 and 13. */
+function checkKeptTargets(rows) {
+  const out = [];
+  const get = (section, pred) => rows.find((r) => r.section === section && r.ok > 0 && pred(r));
+  const heavy = (tool) => get('bashrc', (r) => r.user === 'heavy' && r.tool === tool);
+  const light = (tool) => get('bashrc', (r) => r.user === 'light' && r.tool === tool);
+  if (rows.some((r) => r.section === 'bashrc')) {
+    out.push(ratioGoal(13, 'exec hostname, 50 hosts, cold, ~60 ms .bashrc: wall <= 0.8x xargs -P 64 ssh (OpenSSH defaults)', heavy('isuops'), heavy('xargs+ssh (OpenSSH defaults)'), 0.8));
+    out.push(ratioGoal(13, '(for reference) the same: wall <= 0.8x xargs -P 64 ssh (same kex/cipher as isuops)', heavy('isuops'), heavy('xargs+ssh'), 0.8));
+    const ms = (v) => `${v.toFixed(1)} ms per host`;
+    out.push(ratioGoal(13, "exec hostname, 50 hosts, ~60 ms .bashrc: hosts' CPU per command <= 1.1x ssh's (same kex/cipher)", heavy('isuops'), heavy('xargs+ssh'), 1.1, 'hostCpuMsPerHost', ms));
+    out.push(ratioGoal(13, "exec hostname, 50 hosts, light .bashrc: hosts' CPU per command <= 1.1x ssh's (same kex/cipher)", light('isuops'), light('xargs+ssh'), 1.1, 'hostCpuMsPerHost', ms));
+  }
+  const kept = (hosts, tool, bench = 'exec hostname, warm') => get('kept', (r) => r.bench === bench && r.hosts === hosts && r.tool === tool);
+  if (rows.some((r) => r.section === 'kept' && r.bench === 'exec hostname, warm')) {
+    out.push(ratioGoal(12, 'warm exec hostname, 50 hosts: wall <= 0.7x xargs -P 64 ssh over warm ControlPersist masters', kept(50, 'isuops'), kept(50, 'xargs+ssh ControlPersist (warm masters)'), 0.7));
+    out.push(ratioGoal(12, "warm exec hostname, 5 hosts: wall <= 0.35x isuops's own cold run", kept(5, 'isuops'), kept(5, 'isuops cold (no kept connection)'), 0.35));
+  }
+  const pushBench = 'push 1,000 small files, unchanged re-push, warm';
+  if (rows.some((r) => r.section === 'kept' && r.bench === pushBench)) {
+    out.push(ratioGoal(12, 'unchanged re-push of 1,000 files to 5 hosts, warm: wall <= 0.5x xargs+rsync', kept(5, 'isuops', pushBench), kept(5, 'xargs+rsync', pushBench), 0.5));
+  }
+  const warm = get('rtt', (r) => r.tool === 'isuops warm');
+  // met by the proxy's count (exact); the clock's figure beside it
+  if (warm) out.push({ issue: 12, goal: `warm exec on 5 hosts at ${warm.rttMs} ms RTT: within 2 round trips of the command's own time plus start-up`, measured: `${warm.turnsPerHost} round trips per host counted by the proxy, ${warm.roundTrips.toFixed(1)} by the clock (${rows.filter((r) => r.section === 'rtt' && r !== warm).map((r) => `${r.tool} ${r.turnsPerHost} / ${r.roundTrips.toFixed(1)}`).join(', ')})`, met: warm.turnsPerHost <= 2 });
+  const mem = rows.filter((r) => r.section === 'memory');
+  const daemon = mem.find((r) => r.tool === 'isuops daemon');
+  const masters = mem.find((r) => r.tool !== 'isuops daemon' && r.ok);
+  if (mem.length) out.push({ issue: 12, goal: `the daemon holding ${mem[0].hosts} connections: RSS beside the sum of ${mem[0].hosts} ssh masters' RSS (reported, no target)`, info: true, measured: daemon?.ok ? `${daemon.rssMiB.toFixed(1)} MiB vs ${masters ? `${masters.rssMiB.toFixed(1)} MiB (PSS ${masters.pssMiB.toFixed(1)} MiB)` : 'n/a'}` : `no daemon; ssh masters ${masters ? `${masters.rssMiB.toFixed(1)} MiB RSS, ${masters.pssMiB.toFixed(1)} MiB PSS` : 'n/a'}`, met: undefined });
+  const version = rows.find((r) => r.bench === 'isuops --version');
+  if (version) out.push({ issue: 12, goal: '`isuops --version` < 100 ms', measured: `${(version.wallS * 1000).toFixed(0)} ms`, met: version.wallS < 0.1 });
   return out;
 }

@@ -1,0 +1,74 @@
+// Issue 12: kept connections. isuops as it runs now (once the daemon lands, its second run on the
+// same hosts reuses the connections the first one left), beside `xargs -P 64 ssh` over OpenSSH's
+// own ControlPersist masters (warmed by one run first, as Ansible keeps them), and beside isuops
+// cold (the daemon stopped before each run). Whether a daemon kept anything is in each row.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { FANOUT } from './exec.mjs';
+import { measure, repeat, summarize } from './measure.mjs';
+import { muxOptionText, readDaemon, stopDaemon, stopMuxMasters } from './openssh-mux.mjs';
+import { sshOptionText } from './peers.mjs';
+import { makePushSources } from './push.mjs';
+
+const isuopsExec = (repo, lab, names, cmd = 'hostname') => ['node', `${repo}/bin/isuops`, 'exec', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), cmd];
+const xargsSsh = (names, opts, cmd = 'hostname') => ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} ssh ${opts} {} ${cmd}`];
+
+/** Runs one case: `warm` runs the command once (not timed) before the samples, `cold` stops the daemon before each. */
+async function runCase({ argv, runs, warm, cold, repo }) {
+  if (cold) stopDaemon(repo);
+  if (warm) await measure(argv, { timeoutMs: 300_000 });
+  return repeat(runs, argv, { before: () => cold && stopDaemon(repo), timeoutMs: 300_000 });
+}
+
+function makeRow(samples, ok, fields, n) {
+  const row = summarize(samples, ok, { section: 'kept', hosts: n, ...fields });
+  row.cpuMsPerHost = (row.cpuS * 1000) / n;
+  console.error(`kept: ${row.bench} ${row.tool}: ${row.wallS.toFixed(3)} s${row.kept !== undefined ? `, daemon ${row.kept ? 'kept connections' : 'not running'}` : ''}${row.error ? ` (${row.error})` : ''}`);
+  return row;
+}
+
+/** Warm exec hostname on 50 and 5 hosts. */
+export async function benchWarmExec({ lab, repo, runs, counts = [50, 5] }) {
+  const rows = [];
+  for (const n of counts) {
+    const names = lab.names.slice(0, n);
+    const ok = (s) => s.code === 0 && s.stdoutLines === n;
+    const bench = `exec hostname, warm`;
+    stopMuxMasters(lab);
+    const warm = await runCase({ argv: isuopsExec(repo, lab, names), runs, warm: true, repo });
+    const kept = readDaemon(repo).running;
+    rows.push(makeRow(warm, ok, { bench, tool: 'isuops', kept, command: isuopsExec(repo, lab, names) }, n));
+    const cold = await runCase({ argv: isuopsExec(repo, lab, names), runs, cold: true, repo });
+    rows.push(makeRow(cold, ok, { bench, tool: 'isuops cold (no kept connection)', command: isuopsExec(repo, lab, names) }, n));
+    const mux = xargsSsh(names, muxOptionText(lab));
+    rows.push(makeRow(await runCase({ argv: mux, runs, warm: true, repo }), ok, { bench, tool: 'xargs+ssh ControlPersist (warm masters)', command: mux }, n));
+    stopMuxMasters(lab);
+  }
+  return rows;
+}
+
+/** Unchanged re-push of the 1,000-file tree to 5 hosts, warm, beside xargs+rsync (cold and over masters). */
+export async function benchWarmPush({ lab, repo, runs, work, hosts = 5 }) {
+  const names = lab.names.slice(0, hosts);
+  const n = names.length;
+  const src = makePushSources(work);
+  const dest = '/home/isucon/bench-kept-small';
+  const reset = () => names.forEach((name) => rmSync(path.join(lab.dir, 'hosts', name, dest), { recursive: true, force: true }));
+  reset();
+  const bench = 'push 1,000 small files, unchanged re-push, warm';
+  const isuops = ['node', `${repo}/bin/isuops`, 'push', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), '--dest', dest, `${src.small}/`];
+  const rsync = (opts) => ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} rsync -ai -e 'ssh ${opts}' ${src.small}/ {}:${dest}`];
+  const ok = (s) => s.code === 0;
+  const rows = [];
+  // the first push (not timed) sends the tree and warms the connections
+  rows.push(makeRow(await runCase({ argv: isuops, runs, warm: true, repo }), ok, { bench, tool: 'isuops', kept: readDaemon(repo).running, command: isuops }, n));
+  rows.push(makeRow(await runCase({ argv: isuops, runs, cold: true, repo }), ok, { bench, tool: 'isuops cold (no kept connection)', command: isuops }, n));
+  rows.push(makeRow(await runCase({ argv: rsync(sshOptionText(lab)), runs, warm: true, repo }), ok, { bench, tool: 'xargs+rsync', command: rsync(sshOptionText(lab)) }, n));
+  stopMuxMasters(lab);
+  rows.push(makeRow(await runCase({ argv: rsync(muxOptionText(lab)), runs, warm: true, repo }), ok, { bench, tool: 'xargs+rsync ControlPersist (warm masters)', command: rsync(muxOptionText(lab)) }, n));
+  stopMuxMasters(lab);
+  reset();
+  return rows;
+}
+
+export { isuopsExec, xargsSsh };
