@@ -68,7 +68,10 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
 
   let channel: RemoteProcess;
   try {
-    channel = await session.exec(buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker }), attach);
+    const wrapped = buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker });
+    channel = await session.exec(wrapped.request, attach);
+    // The wrapper and the command go first on the channel's stdin (the shell reads one line).
+    channel.write(wrapped.input);
   } catch (error) {
     return makeResult(host, 'failed', { error: `could not start the command: ${(error as Error).message}`, durationMs: Date.now() - started });
   }
@@ -76,7 +79,9 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   const stop = (reason: 'timeout' | 'interrupted'): void => {
     if (stopReason) return;
     stopReason = reason;
-    group.stop();
+    // Without -I the channel's stdin closing stops the group; with -I it belongs to the command.
+    if (opts.stdin === undefined) group.stopByEof(channel);
+    else group.stop();
   };
   const timer = opts.timeoutSec !== undefined ? setTimeout(() => stop('timeout'), opts.timeoutSec * 1000) : undefined;
   const onAbort = (): void => stop('interrupted');
@@ -86,6 +91,7 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   if (opts.stdin !== undefined) channel.end(opts.stdin);
 
   await closed;
+  group.closed();
   clearTimeout(timer);
   opts.signal.removeEventListener('abort', onAbort);
   out.flush();

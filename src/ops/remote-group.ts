@@ -2,6 +2,10 @@ import type { HostSession } from '../transport/types.js';
 import { killRemote } from './kill-remote.js';
 import { parseMarker } from './remote-command.js';
 
+// How long a channel whose stdin was closed to stop its command may stay open before the kill
+// channel is used as well (the wrapper's watcher TERMs the group at once on EOF).
+export const BACKUP_KILL_MS = 1000;
+
 /**
  * The process group of one wrapped command: learnt from the wrapper's marker line on stderr,
  * stopped on request. A stop asked for before the marker has arrived is carried out when it does.
@@ -10,6 +14,7 @@ export class RemoteGroup {
   private pgid: number | undefined;
   private stopRequested = false;
   private killing: Promise<void> | undefined;
+  private backup: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly session: HostSession,
@@ -31,6 +36,22 @@ export class RemoteGroup {
     if (this.stopRequested) return;
     this.stopRequested = true;
     if (this.pgid !== undefined) this.killing = killRemote(this.session, this.pgid, this.sudo);
+  }
+
+  /**
+   * Stops a command that runs in watch mode: EOF on the channel's stdin makes the wrapper stop
+   * its group (no new session on the host: its rc files are not read again); the kill channel
+   * follows only if the channel is still open BACKUP_KILL_MS later. Call closed() when it closes.
+   */
+  stopByEof(input: { end(): void }): void {
+    if (this.stopRequested || this.backup) return;
+    input.end();
+    this.backup = setTimeout(() => this.stop(), BACKUP_KILL_MS);
+  }
+
+  /** The channel has closed: no backup kill is needed any more. */
+  closed(): void {
+    clearTimeout(this.backup);
   }
 
   /** Settles when a kill under way has finished (at once when none is). */

@@ -1,46 +1,61 @@
-# exec-wrapper.sh: runs one command in a process group of its own, names that group, and stops
-# it when the channel's stdin closes.
-# Usage:   /bin/sh -c SCRIPT isuops CMD MODE MARKER STOP
-#   CMD     the user's command text, run as "$SHELL -c CMD" (unchanged)
-#   MODE    watch: CMD's stdin is /dev/null; the channel's stdin closing (a dropped connection,
-#           an abandoned channel) stops the group: TERM, then KILL 2 s later
-#           stdin: CMD reads the channel's stdin (-I); nothing watches it
+# exec-wrapper.sh: lets the shell that sshd started run the command itself (so the login shell
+# reads its rc files once, as with `ssh HOST CMD`, and what they define is there for the
+# command), names the process group that sshd made for the session, and stops that group when
+# the channel's stdin closes.
+# Usage:   the exec request is `IFS= read -r isuops_w;eval "$isuops_w"`; the channel's first line
+#          is this file as one line, then
+#            isuops_start MARKER MODE&&{ eval CMD;isuops_end $?;}
+#          (--sudo: the login shell execs `sudo -n -- /bin/sh -c 'IFS= read -r isuops_w;eval
+#          "$isuops_w"' isuops-sudo`, which reads a second such line and runs CMD with root's
+#          $SHELL -c instead of eval)
 #   MARKER  the per-run prefix of the marker line
-#   STOP    the text of stop-group.sh (run by the watcher as `sh -c STOP isuops-stop PGID`)
+#   MODE    watch: CMD's stdin is /dev/null; the channel's stdin closing (isuops's stop, a
+#           dropped connection, an abandoned channel) while the shell still runs stops the
+#           group: TERM, then KILL 2 s later
+#           stdin: CMD reads the channel's stdin (-I); nothing watches it
 # Output:  `MARKER<pgid>` on stderr before anything of CMD's; then CMD's stdout and stderr.
-# Exit:    CMD's status; a death by signal is re-raised so that sshd reports the signal.
-#          127 with one line on stderr when setsid is missing (without it there is no group
-#          that -t or Ctrl-C could stop).
-# Needs:   setsid (util-linux), kill, sleep, cat.
+# Exit:    isuops_end exits with CMD's status; a death by signal is re-raised so that sshd
+#          reports the signal. 125 with one line on stderr when the shell is not in a process
+#          group that leads its own session (sshd makes one; without it nothing could be stopped).
+# Needs:   /proc (Linux), kill, sleep; a POSIX login shell (bash, dash, zsh, ksh, busybox ash).
 
-# dash points an async list's stdin at /dev/null before its own redirections, so the
-# channel's stdin is kept on fd 3 first.
-exec 3<&0
-s=${SHELL:-/bin/sh}
-if ! command -v setsid >/dev/null 2>&1; then
-  echo "isuops: setsid is not installed on this host (util-linux): without it the command could not be stopped" >&2
-  exit 127
-fi
-if [ "$2" = stdin ]; then
-  setsid "$s" -c "$1" <&3 3<&- &
-else
-  setsid "$s" -c "$1" </dev/null 3<&- &
-fi
-p=$!
-printf '%s%s\n' "$3" "$p" >&2
-# The KILL runs in a small process of its own, started before the TERM: the wrapper stops the
-# watcher as soon as the command's shell is gone, which the TERM can make happen before the
-# watcher's next step, and members that ignored TERM may still be in the group. It ends with
-# the group.
-w=
-if [ "$2" != stdin ]; then
-  (cat >/dev/null; sh -c "$4" isuops-stop "$p" & kill -TERM -"$p") <&3 3<&- >/dev/null 2>&1 &
-  w=$!
-fi
-wait "$p"
-c=$?
-[ -n "$w" ] && kill "$w" 2>/dev/null
-if [ "$c" -gt 128 ] && [ "$c" -lt 160 ]; then
-  kill -s "$(kill -l "$c")" $$ 2>/dev/null
-fi
-exit "$c"
+isuops_start() {
+  isuops_g=
+  if IFS= read -r isuops_s </proc/$$/stat; then
+    isuops_s=${isuops_s##*) }
+    isuops_s=${isuops_s#* }
+    isuops_s=${isuops_s#* }
+    isuops_g=${isuops_s%% *}
+    isuops_s=${isuops_s#* }
+    isuops_s=${isuops_s%% *}
+  fi
+  if [ -z "$isuops_g" ] || [ "$isuops_g" != "$isuops_s" ]; then
+    echo "isuops: this shell is not in a process group of its own session (sshd makes one): the command could not be stopped, so it is not run" >&2
+    exit 125
+  fi
+  printf '%s%s\n' "$1" "$isuops_g" >&2
+  # The watcher is no child of this shell (a `wait` in CMD must not wait for it), but it is in
+  # its group.
+  if [ "$2" = watch ]; then
+    exec 3<&0 </dev/null
+    (isuops_watch <&3 >/dev/null 2>&1 &)
+    exec 3<&-
+  fi
+  unset isuops_s
+}
+isuops_watch() {
+  while read -r isuops_s; do :; done
+  if ! kill -0 $$ 2>/dev/null; then
+    exit 0
+  fi
+  trap '' TERM
+  kill -TERM -"$isuops_g" 2>/dev/null
+  sleep 2
+  kill -KILL -"$isuops_g" 2>/dev/null
+}
+isuops_end() {
+  if [ "$1" -gt 128 ] && [ "$1" -lt 160 ]; then
+    kill -s "$(kill -l "$1")" $$ 2>/dev/null
+  fi
+  exit "$1"
+}

@@ -149,7 +149,8 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   // journalctl) can deliver its output, exit and close together with the open confirmation.
   let channel: RemoteProcess;
   try {
-    channel = await session.exec(buildWrappedCommand(buildFollower(state, opts, marker), { sudo: opts.sudo, stdin: false, marker: pgidMarker }), (ch) => {
+    const wrapped = buildWrappedCommand(buildFollower(state, opts, marker), { sudo: opts.sudo, stdin: false, marker: pgidMarker });
+    channel = await session.exec(wrapped.request, (ch) => {
       ch.on('data', (chunk: Buffer) => {
         onStdout(chunk);
         updatePosition();
@@ -163,6 +164,8 @@ export async function followTarget(session: HostSession, state: TargetState, opt
       });
       ch.once('close', () => resolveClosed());
     });
+    // The wrapper and the follower go first on the channel's stdin (the shell reads one line).
+    channel.write(wrapped.input);
   } catch (error) {
     debug('%s: %s: could not open a channel: %s', host, label, (error as Error).message);
     opts.onDrop?.();
@@ -174,9 +177,8 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   const onAbort = (): void => {
     if (stopping) return;
     stopping = true;
-    // EOF on the channel makes the wrapper kill the follower; the kill channel is the second way.
-    channel.end();
-    group.stop();
+    // EOF on the channel makes the wrapper kill the follower; the kill channel is the backup.
+    group.stopByEof(channel);
   };
   opts.signal.addEventListener('abort', onAbort, { once: true });
   if (opts.signal.aborted) onAbort();
@@ -187,7 +189,10 @@ export async function followTarget(session: HostSession, state: TargetState, opt
       clearTimeout(grace);
       resolve({ code: exitCode, signal: exitSignal });
     };
-    void closed.then(done);
+    void closed.then(() => {
+      group.closed();
+      done();
+    });
     opts.signal.addEventListener('abort', () => {
       grace = setTimeout(done, STOP_GRACE_MS);
     }, { once: true });

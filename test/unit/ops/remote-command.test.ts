@@ -1,15 +1,20 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildKillCommand, buildWrappedCommand, parseMarker } from '../../../src/ops/remote-command.js';
+import { buildKillCommand, buildWrappedCommand, parseMarker, WRAPPER_REQUEST } from '../../../src/ops/remote-command.js';
 
 const marker = '@isuops:abc123:pgid:';
 
-// The wrapped text is what sshd hands to the login shell: run it through a real `sh -c` here.
-// Like an ssh channel, stdin stays open until the command has exited (unless `closeStdin`).
-function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolean; closeStdinOn?: string } = {}) {
-  const text = buildWrappedCommand(command, { sudo: false, stdin: opts.stdin !== undefined, marker });
+// The wrapped command as sshd runs it: the request through a login shell (bash) in a session of
+// its own (sshd calls setsid; `detached` does here), the wrapper line first on its stdin. Like an
+// ssh channel, stdin stays open until the command has exited (unless `closeStdin`).
+function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolean; closeStdinOn?: string; shell?: string[] } = {}) {
+  const w = buildWrappedCommand(command, { sudo: false, stdin: opts.stdin !== undefined, marker });
   return new Promise<{ stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    const child = spawn('/bin/sh', ['-c', text], { env: { ...process.env, SHELL: '/bin/bash' } });
+    const shell = opts.shell ?? ['/bin/bash'];
+    const child = spawn(shell[0], [...shell.slice(1), '-c', w.request], { detached: true, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell[0] } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -17,6 +22,7 @@ function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolea
       if (opts.closeStdinOn !== undefined && stdout.includes(opts.closeStdinOn)) child.stdin.end();
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.write(w.input);
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else if (opts.closeStdin) child.stdin.end();
     child.on('exit', (status, signal) => {
@@ -87,11 +93,60 @@ describe('buildWrappedCommand reaches the login shell unchanged', () => {
   }, 15_000);
 
   it.each([
-    [false, /^\/bin\/sh -c /],
-    [true, /^sudo -n -- \/bin\/sh -c /],
-  ])('sudo=%s', (sudo, pattern) => {
-    expect(buildWrappedCommand('id', { sudo, stdin: false, marker })).toMatch(pattern);
-    expect(buildKillCommand(1234, { sudo })).toMatch(pattern);
+    [false, /^\/bin\/sh -c /, /&&\{ eval id;isuops_end \$\?;\}\n$/],
+    [true, /^sudo -n -- \/bin\/sh -c /, /^exec sudo -n -- \/bin\/sh -c 'IFS= read -r isuops_w;eval "\$isuops_w"' isuops-sudo id\n.*-c "\$1";isuops_end \$\?;\}\n$/s],
+  ])('sudo=%s', (sudo, kill, input) => {
+    const w = buildWrappedCommand('id', { sudo, stdin: false, marker });
+    expect([w.request, w.input.toString()]).toEqual([WRAPPER_REQUEST, expect.stringMatching(input)]);
+    expect(buildKillCommand(1234, { sudo })).toMatch(kill);
+  });
+});
+
+describe.each([
+  ['dash', ['/bin/dash']],
+  ['bash', ['/bin/bash']],
+  ['busybox ash', ['/bin/busybox', 'ash']],
+])('as the login shell: %s', (_, shell) => {
+  it('runs the command in the shell itself: what it defined before is there', async () => {
+    const r = await runWrapped('g() { echo "$v"; }; v=kept; g; echo "$$"', { shell });
+    expect([r.status, r.stdout]).toEqual([0, `kept\n${r.stderr.slice(marker.length)}`]);
+  });
+  it('a `wait` in the command does not wait for the stdin watcher', async () => {
+    const started = Date.now();
+    const r = await runWrapped('sleep 0.1 & wait; echo waited', { shell });
+    expect([r.status, r.stdout]).toEqual([0, 'waited\n']);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+  it('keeps the exit status, a newline in the command, and -I stdin', async () => {
+    expect((await runWrapped('echo a\necho b; exit 5', { shell })).status).toBe(5);
+    expect((await runWrapped('echo a\necho b', { shell })).stdout).toBe('a\nb\n');
+    expect((await runWrapped('cat; echo end', { shell, stdin: 'in\n' })).stdout).toBe('in\nend\n');
+  });
+  it('the group is the one the shell leads: its pid', async () => {
+    const r = await runWrapped('echo $$', { shell });
+    expect(r.stderr).toBe(`${marker}${r.stdout}`);
+  });
+});
+
+describe('under bash as sshd starts it (SSH_CLIENT set: Debian bash reads ~/.bashrc)', () => {
+  it('reads ~/.bashrc once, as `bash -c CMD` does, and its function is there for the command', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'isuops-rc-'));
+    const log = path.join(home, 'reads');
+    writeFileSync(path.join(home, '.bashrc'), `echo read >>${log}\nrcfn() { echo rcfn-ok; }\n`);
+    const env = { PATH: process.env.PATH, HOME: home, SHELL: '/bin/bash', SSH_CLIENT: '127.0.0.1 1 22' };
+    const oracle = spawnSync('/bin/bash', ['-c', 'rcfn'], { env, input: '' });
+    const oracleReads = readFileSync(log, 'utf8');
+    rmSync(log);
+    const w = buildWrappedCommand('rcfn', { sudo: false, stdin: false, marker });
+    const child = spawn('/bin/bash', ['-c', w.request], { detached: true, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.write(w.input);
+    await new Promise((r) => child.on('exit', r));
+    child.stdin.end();
+    expect([oracle.stdout.toString(), oracleReads]).toEqual(['rcfn-ok\n', 'read\n']);
+    expect([out, readFileSync(log, 'utf8')]).toEqual(['rcfn-ok\n', 'read\n']);
+    rmSync(home, { recursive: true, force: true });
   });
 });
 

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildWrappedCommand } from '../../../src/ops/remote-command.js';
+import { joinLines } from '../../../src/remote/one-line.js';
 import { compactScript, remoteScript, type RemoteScriptName } from '../../../src/remote/scripts.js';
 
 const REMOTE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/remote');
@@ -50,23 +52,40 @@ describe('every script in src/remote', () => {
   });
   it.each(SHELLS)('parses under %s (sh -n), compacted as sent', (_, shell) => {
     for (const f of files) {
-      const r = spawnSync(shell[0], [...shell.slice(1), '-n', '-c', compactScript(readFileSync(path.join(REMOTE, f), 'utf8'))]);
-      expect([f, r.status, r.stderr.toString()]).toEqual([f, 0, '']);
+      const compact = compactScript(readFileSync(path.join(REMOTE, f), 'utf8'));
+      // ... and joined into the one line that a shell's `read` takes (how the exec wrapper goes).
+      for (const text of [compact, joinLines(compact)]) {
+        const r = spawnSync(shell[0], [...shell.slice(1), '-n', '-c', text]);
+        expect([f, r.status, r.stderr.toString()]).toEqual([f, 0, '']);
+      }
     }
   });
 });
 
 describe.each(SHELLS)('under %s', (_, shell) => {
-  it('exec-wrapper runs the command through $SHELL, names its group, keeps its status', () => {
-    const r = run(shell, 'exec-wrapper', ['echo "$0:$1" a; exit 3', 'stdin', '@m:', remoteScript('stop-group')], { env: { SHELL: '/bin/bash' } });
-    expect([r.status, r.stdout, r.stderr.replace(/\d+/, 'N')]).toEqual([3, '/bin/bash: a\n', '@m:N\n']);
+  // The wrapper as the login shell gets it: the request, its line first on stdin; `detached` gives
+  // the shell a session of its own, as sshd does.
+  const wrapped = (command: string, stdin = false): [string[], string] => {
+    const w = buildWrappedCommand(command, { sudo: false, stdin, marker: '@m:' });
+    return [['-c', w.request], w.input.toString()];
+  };
+  it('exec-wrapper runs the command in the shell itself, names its group, keeps its status', async () => {
+    const [args, input] = wrapped('echo "$$" a; exit 3', true);
+    const child = spawn(shell[0], [...shell.slice(1), ...args], { env: ENV, detached: true });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdin.end(input);
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    expect([status, out, err]).toEqual([3, `${child.pid} a\n`, `@m:${child.pid}\n`]);
   });
 
-  it('exec-wrapper without setsid says so and runs nothing', () => {
-    const bin = path.join(tmp, `nosetsid-${shell.join('-').replace(/\W/g, '')}`);
-    mkdirSync(bin, { recursive: true });
-    const r = run(shell, 'exec-wrapper', [`touch ${bin}/ran`, 'watch', '@m:', ''], { env: { PATH: bin, SHELL: '/bin/sh' } });
-    expect([r.status, r.stderr, readdirSync(bin)]).toEqual([127, 'isuops: setsid is not installed on this host (util-linux): without it the command could not be stopped\n', []]);
+  it('exec-wrapper in a shell that leads no session of its own says so and runs nothing (125)', () => {
+    const [args, input] = wrapped(`touch ${tmp}/ran`);
+    // perl puts the shell in a new process group inside the test runner's session.
+    const r = spawnSync('perl', ['-e', 'setpgrp(0, 0); exec @ARGV', shell[0], ...shell.slice(1), ...args], { env: ENV, input });
+    expect([r.status, r.stderr.toString(), readdirSync(tmp).includes('ran')]).toEqual([125, 'isuops: this shell is not in a process group of its own session (sshd makes one): the command could not be stopped, so it is not run\n', false]);
   });
 
   it('stop-group TERMs a group and KILLs what ignores it', async () => {
