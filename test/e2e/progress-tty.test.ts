@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../src/remote/quote.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ISUOPS_BIN, labArgs } from './helpers.js';
 
@@ -17,7 +17,7 @@ let session = 0;
 async function onTerminal(args: string[], opts: { keys?: string; keysAfterMs?: number } = {}): Promise<{ screen: string[]; exitCode: number }> {
   const name = `t${++session}`;
   const rcFile = path.join(tmp, `${name}.rc`);
-  const command = `${quote(['node', ISUOPS_BIN, ...args])}; echo $? > ${quote([rcFile])}; sleep 600`;
+  const command = `${quoteCommand(['node', ISUOPS_BIN, ...args])}; echo $? > ${quoteCommand([rcFile])}; sleep 600`;
   const tmux = (...a: string[]) => execa('tmux', ['-S', socket, ...a]);
   await tmux('new-session', '-d', '-s', name, '-x', '250', '-y', '50', command);
   try {

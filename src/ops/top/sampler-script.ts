@@ -1,4 +1,4 @@
-import { quote } from 'shell-quote';
+import { quoteCommand } from '../../remote/quote.js';
 
 /**
  * One long-lived awk between the reads and the channel: it drops /proc/stat's long intr and
@@ -56,7 +56,7 @@ export const SAMPLER_SCRIPT = [
 
 /** The command (for buildWrappedCommand) that runs the sampler under /bin/sh whatever the login shell. */
 export function buildSamplerCommand(intervalSec: number, marker: string): string {
-  return `exec ${quote(['/bin/sh', '-c', SAMPLER_SCRIPT, 'isuops-top', String(intervalSec), marker])}`;
+  return `exec ${quoteCommand(['/bin/sh', '-c', SAMPLER_SCRIPT, 'isuops-top', String(intervalSec), marker])}`;
 }
 
 /** What the sampler's hello line says: the host's clock ticks and whole disks. */
