@@ -36,6 +36,11 @@ export interface ResolvedHost {
   /** Empty when none (`ProxyJump none` or unset). */
   proxyJump: JumpSpec[];
   proxyCommand?: string;
+  /**
+   * ControlPersist as set (config or -o), as `ssh -G` prints it: `no`, `yes` (for ever) or idle
+   * seconds; undefined when unset (isuops then keeps a connection 10 minutes, see daemon/).
+   */
+  controlPersist?: 'no' | 'yes' | number;
 }
 
 /** Command-line settings that override the ssh config (`-l`, `--port`, `-i`, `-J`, `-o`). */

@@ -7,7 +7,7 @@ import { applyOption, collectOptions, type CollectedOptions } from './evaluate.j
 import { isKnownKeyword, keywordSpelling, REFUSED } from './keywords.js';
 import { badOption, checkOptionValue, lineArgs, type SshConfigSource } from './source.js';
 import { expandEnvVars, expandTilde, expandTokens, FILE_TOKENS, makeTokenValues, PROXY_TOKENS, type TokenValues } from './tokens.js';
-import { parseCountValue, parseFlagValue, parsePortValue, parseStrictValue, parseTimeValue } from './values.js';
+import { parseControlPersistValue, parseCountValue, parseFlagValue, parsePortValue, parseStrictValue, parseTimeValue } from './values.js';
 
 /** The local side of token expansion; everything but home/localUser defaults to this process. */
 export interface ResolveEnv {
@@ -110,6 +110,8 @@ export function resolveHost(
   if (hostKeyAlias !== undefined) resolved.hostKeyAlias = hostKeyAlias;
   const timeout = get('connecttimeout');
   if (timeout !== undefined && timeout !== 'none') resolved.connectTimeout = parseTimeValue(timeout, 'ConnectTimeout');
+  const persist = get('controlpersist');
+  if (persist !== undefined) resolved.controlPersist = parseControlPersistValue(persist, 'ControlPersist');
   const agent = get('identityagent');
   if (agent !== undefined) resolved.identityAgent = agent === 'none' || agent === 'SSH_AUTH_SOCK' ? agent : expandFile(agent, 'IdentityAgent');
   applyProxy(resolved, opts.single.get('proxy'), tokens);

@@ -8,7 +8,7 @@ import { expandGlob } from './fs-glob.js';
 import { isKnownKeyword } from './keywords.js';
 import { matchPatternList } from './pattern.js';
 import { expandTilde } from './tokens.js';
-import { parseCountValue, parseFlagValue, parsePortValue, parseStrictValue, parseTimeValue } from './values.js';
+import { parseCountValue, parseFlagValue, parsePortValue, parseStrictValue, parseTimeValue, parseControlPersistValue } from './values.js';
 
 const debug = debuglog('isuops');
 
@@ -236,6 +236,9 @@ export function checkOptionValue(key: string, args: string[], where: string): vo
       break;
     case 'stricthostkeychecking':
       parseStrictValue(first, where);
+      break;
+    case 'controlpersist':
+      parseControlPersistValue(first, where);
       break;
     default:
       break;

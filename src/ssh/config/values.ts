@@ -55,3 +55,20 @@ export function parseStrictValue(text: string, where: string): StrictMode {
   if (v === 'accept-new') return 'accept-new';
   throw new UsageError(`${where}: unsupported StrictHostKeyChecking '${text}' (yes, accept-new, no, ask)`);
 }
+
+/**
+ * ControlPersist as ssh's readconf.c reads it (case-sensitive, like ssh): `no`/`false` keep
+ * nothing, `yes`/`true` (or a time of 0) keep for ever, a time keeps that many idle seconds.
+ * The result is what `ssh -G` prints: `no`, `yes` or the seconds.
+ */
+export function parseControlPersistValue(text: string, where: string): 'no' | 'yes' | number {
+  if (text === 'no' || text === 'false') return 'no';
+  if (text === 'yes' || text === 'true') return 'yes';
+  let seconds: number;
+  try {
+    seconds = parseTimeValue(text, where);
+  } catch {
+    throw new UsageError(`${where}: bad ControlPersist '${text}' (yes, no, or a time such as 600 or 10m)`);
+  }
+  return seconds === 0 ? 'yes' : seconds;
+}

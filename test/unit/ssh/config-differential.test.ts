@@ -89,6 +89,9 @@ const CASES: Case[] = [
   { fixture: 'strict.conf', host: 's-false' },
   { fixture: 'strict.conf', host: 'unset' },
   { fixture: 'strict.conf', host: 's-yes', o: { options: ['StrictHostKeyChecking=accept-new'] } },
+  ...['cp-no', 'cp-false', 'cp-yes', 'cp-true', 'cp-600', 'cp-10m', 'cp-mixed', 'cp-zero', 'cp-other', 'unset'].map((host) => ({ fixture: 'persist.conf', host })),
+  { fixture: 'persist.conf', host: 'cp-600', o: { options: ['ControlPersist=no'] } },
+  { fixture: 'persist.conf', host: 'cp-no', o: { options: ['ControlPersist 2m'] } },
 ];
 
 // prettier-ignore
@@ -97,6 +100,9 @@ const ERROR_CASES: Case[] = [
   { fixture: 'bad-strict.conf', host: 'x' },
   { fixture: 'basic.conf', host: 'web1', o: { options: ['Port=0'] } },
   { fixture: 'basic.conf', host: 'web1', o: { options: ['ConnectTimeout=soon'] } },
+  { fixture: 'bad-persist.conf', host: 'x' },
+  { fixture: 'basic.conf', host: 'web1', o: { options: ['ControlPersist=YES'] } },
+  { fixture: 'basic.conf', host: 'web1', o: { options: ['ControlPersist=-1'] } },
 ];
 
 let work = '';
@@ -213,6 +219,7 @@ describe('resolveHost agrees with ssh -G', () => {
       serverAliveCountMax: Number(one('serveralivecountmax')),
       hostKeyAlias: one('hostkeyalias'),
       proxyCommand: one('proxycommand'),
+      controlPersist: /^\d+$/.test(one('controlpersist') ?? '') ? Number(one('controlpersist')) : one('controlpersist'),
     };
     const oursView = {
       hostname: ours.hostname,
@@ -227,6 +234,8 @@ describe('resolveHost agrees with ssh -G', () => {
       serverAliveCountMax: ours.serverAliveCountMax,
       hostKeyAlias: ours.hostKeyAlias,
       proxyCommand: ours.proxyCommand,
+      // unset: ssh prints `no` (it keeps no master); isuops keeps 10 minutes then (its own default)
+      controlPersist: ours.controlPersist ?? 'no',
     };
     expect(oursView).toEqual(sshView);
 
