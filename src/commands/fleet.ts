@@ -5,7 +5,7 @@ import { selectHosts } from '../hosts/index.js';
 import type { HostEntry } from '../hosts/types.js';
 import { loadSshConfig, resolveHost } from '../ssh/config.js';
 import { formatJumpList } from '../ssh/jump.js';
-import { makeConnector, type Connector } from '../ssh/jump-connect.js';
+import { makeRouter, type JumpHop, type ResolveHop } from '../ssh/jump-route.js';
 import type { ConnectOverrides, ResolvedHost } from '../ssh/types.js';
 import { chooseTransport } from '../transport/choose.js';
 import type { Transport } from '../transport/types.js';
@@ -66,8 +66,10 @@ function warnMissingIdentities(files: string[]): void {
 }
 
 /** The hosts of a run and how to reach them: pass `open` to runOnHosts, call `close()` when done. */
-export interface Fleet extends Transport, Pick<Connector, 'route'> {
+export interface Fleet extends Transport {
   hosts: ResolvedHost[];
+  /** The jump chain a host is reached through (undefined: none). */
+  route(host: ResolvedHost): JumpHop | undefined;
 }
 
 /**
@@ -77,11 +79,10 @@ export interface Fleet extends Transport, Pick<Connector, 'route'> {
  */
 export async function prepareFleet(opts: FleetOptions): Promise<Fleet> {
   const { hosts, config, env } = await resolveFleet(opts);
-  const connector = makeConnector({
-    resolveHop: (hop, before) =>
-      resolveHost({ host: hop.host, user: hop.user, port: hop.port }, config, before.length > 0 ? { jump: formatJumpList(before) } : {}, env),
-  });
-  for (const host of hosts) connector.route(host);
-  const transport = chooseTransport(connector);
-  return { hosts, open: transport.open, route: connector.route, close: transport.close };
+  const resolveHop: ResolveHop = (hop, before) =>
+    resolveHost({ host: hop.host, user: hop.user, port: hop.port }, config, before.length > 0 ? { jump: formatJumpList(before) } : {}, env);
+  const route = makeRouter(resolveHop);
+  for (const host of hosts) route(host);
+  const transport = chooseTransport({ hosts, resolveHop, route });
+  return { hosts, open: transport.open, route, close: transport.close };
 }

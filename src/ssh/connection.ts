@@ -16,8 +16,13 @@ export class SshConnection {
   private closed = false;
   private lastError: string | undefined;
   private readonly lostListeners: Array<(reason: string) => void> = [];
+  private lastRx = Date.now();
 
   constructor(readonly client: Client) {
+    // Any bytes from the host prove the connection alive (the daemon's liveness check).
+    (client as unknown as { _sock?: NodeJS.EventEmitter })._sock?.on('data', () => {
+      this.lastRx = Date.now();
+    });
     client.on('error', (err: Error) => {
       this.lastError = err.message;
     });
@@ -39,6 +44,11 @@ export class SshConnection {
   onLost(listener: (reason: string) => void): void {
     if (this.closed) listener(this.lastError ?? 'connection closed by the host');
     else this.lostListeners.push(listener);
+  }
+
+  /** When bytes last came from the host (ms since the epoch). */
+  get lastReceived(): number {
+    return this.lastRx;
   }
 
   /** Channels open or waiting for a slot right now. */
@@ -109,5 +119,10 @@ export class SshConnection {
 
   end(): void {
     this.client.end();
+  }
+
+  /** Drops the connection at once (a dead one: no goodbye will get through). */
+  destroy(): void {
+    this.client.destroy();
   }
 }

@@ -13,6 +13,8 @@ const debug = debuglog('isuops');
 export interface Connector {
   /** Reaches `host` directly, through its ProxyJump chain, or through its ProxyCommand. */
   connect(host: ResolvedHost, opts: ConnectOptions): Promise<Client>;
+  /** The same through a route planned elsewhere (the daemon gets each host's route from the run). */
+  connectVia(host: ResolvedHost, via: JumpHop | undefined, opts: ConnectOptions): Promise<Client>;
   /** The jump chain `host` is reached through (undefined: none); throws UsageError on a ProxyJump loop. */
   route(host: ResolvedHost): JumpHop | undefined;
   /** Ends every jump connection and kills every ProxyCommand still running. */
@@ -205,6 +207,7 @@ export function makeConnector(opts: ConnectorOptions): Connector {
   return {
     route,
     connect: (host, o) => reach(host, route(host), o),
+    connectVia: reach,
     close: () => {
       closing.abort();
       for (const entry of hops.values()) entry.client?.end();

@@ -53,3 +53,22 @@ export function formatJumpRoute(hop: JumpHop | undefined): string {
   for (let h = hop; h; h = h.via) labels.unshift(h.label);
   return labels.length === 0 ? '-' : labels.join(',');
 }
+
+/**
+ * Plans (once per host object) each host's route with a cache of resolved hops: what a run
+ * needs before connecting (a ProxyJump loop is a usage error before anything connects).
+ */
+export function makeRouter(resolveHop: ResolveHop): (host: ResolvedHost) => JumpHop | undefined {
+  const hopCache = new Map<string, ResolvedHost>();
+  const routes = new WeakMap<ResolvedHost, JumpHop | undefined>();
+  const cached: ResolveHop = (hop, before) => {
+    const key = JSON.stringify([hop, before]);
+    let host = hopCache.get(key);
+    if (!host) hopCache.set(key, (host = resolveHop(hop, before)));
+    return host;
+  };
+  return (host) => {
+    if (!routes.has(host)) routes.set(host, planJumpRoute(host, cached));
+    return routes.get(host);
+  };
+}
