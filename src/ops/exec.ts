@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ConnectError } from '../errors.js';
 import type { HostSession, RemoteProcess } from '../transport/types.js';
 import type { Emit } from './events.js';
 import type { FlowGate } from './flow.js';
@@ -73,6 +74,8 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
     // The wrapper and the command go first on the channel's stdin (the shell reads one line).
     channel.write(wrapped.input);
   } catch (error) {
+    // A kept connection found dead that could not be made again: the host is unreachable.
+    if (error instanceof ConnectError) return makeResult(host, 'unreachable', { error: error.message, durationMs: Date.now() - started });
     return makeResult(host, 'failed', { error: `could not start the command: ${(error as Error).message}`, durationMs: Date.now() - started });
   }
 

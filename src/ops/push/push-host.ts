@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { debuglog } from 'node:util';
+import { ConnectError } from '../../errors.js';
 import type { HostSession } from '../../transport/types.js';
 import type { Emit } from '../events.js';
 import { execOnHost } from '../exec.js';
@@ -146,6 +147,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
   } catch (err) {
     debug('%s: push failed: %s', host, (err as Error).stack);
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted while writing: each file is as it was or whole new' });
+    if (err instanceof ConnectError) return finish('unreachable', { error: err.message });
     if (session.lost) return finish('unreachable', { error: 'connection lost while pushing: each file is as it was or whole new' });
     const message = err instanceof PushError ? err.message : describeSftpError(err, '?').message;
     return finish('failed', { error: message });

@@ -1,0 +1,310 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import type { ClientChannel } from 'ssh2';
+import { ConnectError } from '../errors.js';
+import { makeConnector } from '../ssh/jump-connect.js';
+import type { DaemonPaths } from './paths.js';
+import { Kind, encodeFrame, FrameReader, parseJson } from './protocol.js';
+import { KeptRegistry, type KeptConnection } from './kept.js';
+import { serveSftp, type SftpSlot } from './sftp-server.js';
+import { runOnKept } from './liveness.js';
+import type { DaemonStatus, ExecRequest, OpenSessionRequest, SessionErrorReply } from './types.js';
+
+// With no kept connection and no client, the daemon ends after this long.
+const EMPTY_GRACE_MS = 2000;
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} isuops daemon[${process.pid}]: ${message}\n`);
+}
+
+interface ServerSession {
+  sid: number;
+  kept: KeptConnection;
+  connectTimeout?: number;
+  channels: Set<number>;
+  sftp: SftpSlot;
+  closed: boolean;
+}
+
+interface Peer {
+  socket: net.Socket;
+  sessions: Map<number, ServerSession>;
+  channels: Map<number, { ch: ClientChannel; clientPaused: boolean }>;
+  /** The socket to the CLI is full: every channel of this peer waits for it to drain. */
+  blocked: boolean;
+}
+
+/**
+ * The daemon: holds kept connections (KeptRegistry) and serves runs over the unix socket. A peer
+ * must first present the token from the 0600 file beside the socket (only our uid can read it)
+ * and this build's id. A peer that goes away (a CLI killed with -9) gets its channels closed:
+ * the exec wrapper sees stdin EOF and stops the remote process group.
+ */
+export async function runDaemon(paths: DaemonPaths): Promise<void> {
+  const token = randomBytes(32);
+  const tokenHex = Buffer.from(token.toString('hex'));
+  const startedAt = Date.now();
+  let lastActivity = Date.now();
+  const peers = new Set<Peer>();
+  const connector = makeConnector({ resolveHop: () => {
+    throw new Error('the daemon connects through routes planned by the run');
+  } });
+  let emptyTimer: NodeJS.Timeout | undefined;
+  const checkEmpty = (): void => {
+    clearTimeout(emptyTimer);
+    if (registry.size > 0 || peers.size > 0) return;
+    emptyTimer = setTimeout(() => shutdown('no kept connection left'), EMPTY_GRACE_MS);
+  };
+  const sessionsOf = (kept: KeptConnection): Array<[Peer, ServerSession]> => {
+    const out: Array<[Peer, ServerSession]> = [];
+    for (const peer of peers) for (const s of peer.sessions.values()) if (s.kept === kept) out.push([peer, s]);
+    return out;
+  };
+  const registry = new KeptRegistry(connector, checkEmpty, (kept, reason) => {
+    for (const [peer, s] of sessionsOf(kept)) send(peer, Kind.sessionLost, s.sid, { reason });
+  });
+
+  const server = net.createServer((socket) => onPeer(socket));
+  let ending = false;
+  const shutdown = (why: string): void => {
+    if (ending) return;
+    ending = true;
+    log(`stopping: ${why}`);
+    registry.closeAll();
+    connector.close();
+    for (const peer of peers) peer.socket.destroy();
+    server.close();
+    rmSync(paths.socket, { force: true });
+    rmSync(paths.token, { force: true });
+    setTimeout(() => process.exit(0), 200).unref();
+  };
+
+  const send = (peer: Peer, kind: number, id: number, payload?: Buffer | object): void => {
+    if (peer.socket.destroyed) return;
+    if (!peer.socket.write(encodeFrame(kind, id, payload)) && !peer.blocked) {
+      peer.blocked = true;
+      for (const c of peer.channels.values()) c.ch.pause();
+    }
+  };
+
+  const attachChannel = (peer: Peer, s: ServerSession, cid: number, ch: ClientChannel): void => {
+    peer.channels.set(cid, { ch, clientPaused: false });
+    s.channels.add(cid);
+    if (peer.blocked) ch.pause();
+    ch.on('data', (d: Buffer) => send(peer, Kind.stdout, cid, d));
+    ch.stderr.on('data', (d: Buffer) => send(peer, Kind.stderr, cid, d));
+    ch.on('exit', (code: number | null, signal?: string) => send(peer, Kind.exit, cid, { code: code ?? null, signal: signal ?? null }));
+    ch.once('close', () => {
+      peer.channels.delete(cid);
+      s.channels.delete(cid);
+      send(peer, Kind.closed, cid);
+    });
+  };
+
+  const openSession = async (peer: Peer, sid: number, req: OpenSessionRequest): Promise<void> => {
+    const kept = registry.take(req);
+    const s: ServerSession = { sid, kept, connectTimeout: req.connectTimeout, channels: new Set(), sftp: {}, closed: false };
+    peer.sessions.set(sid, s);
+    const reused = kept.current !== undefined;
+    try {
+      await kept.ready(req.connectTimeout);
+      if (s.closed) return;
+      send(peer, Kind.sessionOk, sid, { reused });
+    } catch (err) {
+      peer.sessions.delete(sid);
+      if (!s.closed) kept.release();
+      s.closed = true;
+      const e = err as Error & { level?: string };
+      // A key that needs a passphrase: the run asks for it on its TTY and connects that host itself.
+      const reply: SessionErrorReply = { message: e.message, level: e instanceof ConnectError ? e.level : 'client-socket' };
+      if (/ is encrypted and there is no TTY/.test(e.message)) reply.fallback = true;
+      send(peer, Kind.sessionError, sid, reply);
+    }
+  };
+
+  const closeSession = (peer: Peer, s: ServerSession): void => {
+    if (s.closed) return;
+    s.closed = true;
+    peer.sessions.delete(s.sid);
+    for (const cid of s.channels) {
+      const c = peer.channels.get(cid);
+      c?.ch.end();
+      c?.ch.close();
+    }
+    s.sftp.raw?.end();
+    s.kept.release();
+  };
+
+  const exec = async (peer: Peer, cid: number, req: ExecRequest): Promise<void> => {
+    const s = peer.sessions.get(req.sid);
+    if (!s) {
+      send(peer, Kind.execError, cid, { message: 'the session is closed' });
+      return;
+    }
+    try {
+      await runOnKept(s.kept, s.connectTimeout, (conn) =>
+        conn.exec(req.command, (ch) => {
+          if (s.closed || peer.socket.destroyed) {
+            ch.close();
+            return;
+          }
+          send(peer, Kind.execOk, cid);
+          attachChannel(peer, s, cid, ch);
+        }),
+      );
+    } catch (err) {
+      const e = err as Error & { level?: string };
+      send(peer, Kind.execError, cid, { message: e.message, level: e.level, connect: err instanceof ConnectError });
+    }
+  };
+
+  const onFrame = (peer: Peer, kind: number, id: number, payload: Buffer): void => {
+    lastActivity = Date.now();
+    switch (kind) {
+      case Kind.openSession:
+        void openSession(peer, id, parseJson<OpenSessionRequest>(payload));
+        break;
+      case Kind.closeSession: {
+        const s = peer.sessions.get(id);
+        if (s) closeSession(peer, s);
+        break;
+      }
+      case Kind.exec:
+        void exec(peer, id, parseJson<ExecRequest>(payload));
+        break;
+      case Kind.stdin: {
+        const c = peer.channels.get(id);
+        if (!c) send(peer, Kind.stdinAck, id);
+        else c.ch.write(payload, () => send(peer, Kind.stdinAck, id));
+        break;
+      }
+      case Kind.eof:
+        peer.channels.get(id)?.ch.end();
+        break;
+      case Kind.close:
+        peer.channels.get(id)?.ch.close();
+        break;
+      case Kind.pause: {
+        const c = peer.channels.get(id);
+        if (c) {
+          c.clientPaused = true;
+          c.ch.pause();
+        }
+        break;
+      }
+      case Kind.resume: {
+        const c = peer.channels.get(id);
+        if (c) {
+          c.clientPaused = false;
+          if (!peer.blocked) c.ch.resume();
+        }
+        break;
+      }
+      case Kind.sftp:
+        void serveSftp(payload, peer.sessions, (reply) => send(peer, Kind.sftpReply, id, reply), runOnKept);
+        break;
+      case Kind.status: {
+        const now = Date.now();
+        const status: DaemonStatus = {
+          pid: process.pid,
+          socket: paths.socket,
+          log: paths.log,
+          build: paths.build,
+          startedAt,
+          idleMs: registry.list().some((k) => k.runs > 0) ? 0 : now - Math.max(lastActivity, ...registry.list().map((k) => k.lastUsed)),
+          connections: registry.list().map((k) => k.status(now)),
+        };
+        send(peer, Kind.statusReply, id, status);
+        break;
+      }
+      case Kind.stop:
+        send(peer, Kind.statusReply, id, { stopping: true });
+        peer.socket.end();
+        setImmediate(() => shutdown('asked to stop'));
+        break;
+      default:
+        break;
+    }
+  };
+
+  const onPeer = (socket: net.Socket): void => {
+    const peer: Peer = { socket, sessions: new Map(), channels: new Map(), blocked: false };
+    let authed = false;
+    clearTimeout(emptyTimer);
+    peers.add(peer);
+    const reader = new FrameReader((kind, id, payload) => {
+      if (!authed) {
+        const hello = kind === Kind.hello ? safeJson(payload) : undefined;
+        const given = Buffer.from(String(hello?.token ?? ''));
+        if (!hello || hello.build !== paths.build || given.length !== tokenHex.length || !timingSafeEqual(given, tokenHex)) {
+          log('refused a peer: wrong token or another build');
+          socket.destroy();
+          return;
+        }
+        authed = true;
+        return;
+      }
+      onFrame(peer, kind, id, payload);
+    });
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('drain', () => {
+      peer.blocked = false;
+      for (const c of peer.channels.values()) if (!c.clientPaused) c.ch.resume();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      peers.delete(peer);
+      // A run that went away (Ctrl-C'd to death, kill -9): its channels are closed, its remote processes stop.
+      for (const s of [...peer.sessions.values()]) closeSession(peer, s);
+      checkEmpty();
+    });
+  };
+
+  if (await isAlive(paths.socket)) throw new Error(`another daemon already listens on ${paths.socket}`);
+  // The token first (0600, renamed into place), then the socket: a client that can connect can read it.
+  const tmp = `${paths.token}.${process.pid}`;
+  writeFileSync(tmp, tokenHex, { mode: 0o600 });
+  renameSync(tmp, paths.token);
+  await listen(server, paths.socket);
+  chmodSync(paths.socket, 0o600);
+  log(`listening on ${paths.socket}`);
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err.message}`));
+  checkEmpty();
+}
+
+function safeJson(payload: Buffer): { token?: string; build?: string } | undefined {
+  try {
+    return parseJson(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a daemon answers on `socket`. */
+function isAlive(socket: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const probe = net.connect(socket);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
+
+/** Listens on `socket` (a stale one, which nobody answers on, is replaced), created 0600. */
+async function listen(server: net.Server, socket: string): Promise<void> {
+  rmSync(socket, { force: true });
+  const old = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socket, () => resolve());
+    });
+  } finally {
+    process.umask(old);
+  }
+}

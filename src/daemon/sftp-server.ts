@@ -1,0 +1,62 @@
+import type { SFTPWrapper } from 'ssh2';
+import { wrapSftp } from '../ssh/sftp-wrap.js';
+import type { SshConnection } from '../ssh/connection.js';
+import { SftpSessionLost } from '../transport/sftp-errors.js';
+import type { SftpClient } from '../transport/sftp-types.js';
+import type { KeptConnection } from './kept.js';
+import { decodeWithBytes, encodeWithBytes } from './protocol.js';
+import type { SftpCallHead, SftpReplyHead } from './types.js';
+
+/** A run's SFTP session on a kept connection, opened on its first call. */
+export interface SftpSlot {
+  client?: Promise<SftpClient>;
+  raw?: SFTPWrapper;
+}
+
+type RunOnKept = <T>(kept: KeptConnection, connectTimeout: number | undefined, fn: (conn: SshConnection) => Promise<T>) => Promise<T>;
+
+const OPS = new Set(['lstat', 'stat', 'readdir', 'readlink', 'realpath', 'mkdir', 'setstat', 'lsetstat', 'rename', 'unlink', 'rmdir', 'symlink', 'fastPut', 'fastGet', 'readFile', 'putBuffer']);
+
+function plain(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value !== 'object') return value ?? null;
+  if (Array.isArray(value)) return value.map(plain);
+  const { mode, uid, gid, size, atime, mtime } = value as Record<string, number>;
+  if (typeof mode === 'number') return { mode, uid, gid, size, atime, mtime };
+  const entry = value as { filename?: string; longname?: string; attrs?: unknown };
+  if (typeof entry.filename === 'string') return { filename: entry.filename, longname: entry.longname, attrs: plain(entry.attrs) };
+  return value;
+}
+
+/**
+ * One SFTP call of a run, made by the daemon on that run's SFTP session (each call is an RPC:
+ * the CLI never loads ssh2's SFTP client). Local paths (fastPut, fastGet) are the run's,
+ * absolute: the daemon runs as the same user on the same machine.
+ */
+export async function serveSftp(
+  payload: Buffer,
+  sessions: Map<number, { kept: KeptConnection; connectTimeout?: number; sftp: SftpSlot; closed: boolean }>,
+  reply: (frame: Buffer) => void,
+  runOnKept: RunOnKept,
+): Promise<void> {
+  const { head, bytes } = decodeWithBytes<SftpCallHead>(payload);
+  const s = sessions.get(head.sid);
+  const answer = (h: SftpReplyHead, data?: Buffer): void => reply(encodeWithBytes(h, data));
+  if (!s || s.closed || !OPS.has(head.op)) {
+    answer({ ok: false, error: { message: 'connection lost', lost: true } });
+    return;
+  }
+  try {
+    s.sftp.client ??= runOnKept(s.kept, s.connectTimeout, (conn) => conn.openSftp()).then((raw) => {
+      s.sftp.raw = raw;
+      return wrapSftp(raw);
+    });
+    const sftp = await s.sftp.client;
+    const args = head.op === 'putBuffer' ? [head.args[0], bytes, head.args[1]] : head.args;
+    const value = await (sftp[head.op as keyof SftpClient] as (...a: unknown[]) => Promise<unknown>)(...args);
+    if (Buffer.isBuffer(value)) answer({ ok: true }, value);
+    else answer({ ok: true, value: plain(value) });
+  } catch (err) {
+    const e = err as Error & { code?: unknown };
+    answer({ ok: false, error: { message: e.message, code: typeof e.code === 'number' ? e.code : undefined, lost: err instanceof SftpSessionLost || s.kept.current === undefined } });
+  }
+}

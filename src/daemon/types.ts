@@ -1,0 +1,69 @@
+import type { JumpHop } from '../ssh/jump-route.js';
+import type { ResolvedHost } from '../ssh/types.js';
+
+/** How long a kept connection stays after its last use: seconds, or 'yes' for ever. */
+export type Persist = number | 'yes';
+
+/** OPEN_SESSION: one host of one run. `key` names the kept connection it may share. */
+export interface OpenSessionRequest {
+  key: string;
+  host: ResolvedHost;
+  route: JumpHop | null;
+  connectTimeout?: number;
+  persist: Persist;
+}
+
+/** A failed session open; `fallback`: the run should connect this host itself (a key that needs a passphrase). */
+export interface SessionErrorReply {
+  message: string;
+  level: string;
+  fallback?: boolean;
+}
+
+/** EXEC on a session. */
+export interface ExecRequest {
+  sid: number;
+  command: string;
+}
+
+/** A failed channel open; `connect`: the connection could not be made again (the host is unreachable). */
+export interface ExecErrorReply {
+  message: string;
+  level?: string;
+  connect?: boolean;
+}
+
+export interface SftpCallHead {
+  sid: number;
+  op: string;
+  args: unknown[];
+}
+
+export interface SftpReplyHead {
+  ok: boolean;
+  value?: unknown;
+  error?: { message: string; code?: number; lost?: boolean };
+}
+
+/** One kept connection in `daemon status`. */
+export interface KeptStatus {
+  user: string;
+  address: string;
+  port: number;
+  jump: string | null;
+  ageMs: number;
+  idleMs: number;
+  channels: number;
+  runs: number;
+  persist: Persist;
+}
+
+export interface DaemonStatus {
+  pid: number;
+  socket: string;
+  log: string;
+  build: string;
+  startedAt: number;
+  idleMs: number;
+  connections: KeptStatus[];
+}
