@@ -51,7 +51,7 @@ describe('exec faults', () => {
   });
 
   it('a host that accepts TCP and never speaks fails alone within --connect-timeout', async () => {
-    labFreezeHost(labDir(), 'isu04');
+    await labFreezeHost(labDir(), 'isu04');
     const started = Date.now();
     const r = await runIsuops(['exec', ...labArgs(), '--json', '--connect-timeout', '2', 'hostname']);
     const elapsed = Date.now() - started;

@@ -1,11 +1,33 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { bringLabUp, labExecOnHost, readLabState } from '../../src/lab/index.js';
 import type { LabExecResult, LabState } from '../../src/lab/index.js';
 
-export { labExecOnHost, labFreezeHost, labStartHost, labStopHost, labThawHost, readLabState } from '../../src/lab/index.js';
+import { labFreezeHost as freezeListener, labStopHost as stopListener } from '../../src/lab/index.js';
+
+export { labExecOnHost, labStartHost, labThawHost, readLabState } from '../../src/lab/index.js';
+
+/**
+ * Stops a lab host: its sshd listener, and the sessions it still serves, as a host that goes
+ * down takes them along (a kept connection to it then dies as on a real host).
+ */
+export async function labStopHost(dir: string, name: string): Promise<void> {
+  await stopListener(dir, name);
+  await labExecOnHost(dir, name, "pkill -KILL -f '^sshd: [^/]' || true");
+}
+
+/** Freezes a lab host's listener after cutting its sessions: a new connection gets TCP and no answer. */
+export async function labFreezeHost(dir: string, name: string): Promise<void> {
+  await labExecOnHost(dir, name, "pkill -KILL -f '^sshd: [^/]' || true");
+  freezeListener(dir, name);
+}
+
+/** Ends the daemon (and every kept connection) of the tests' runtime dir, when one runs. */
+export async function stopDaemon(env?: Record<string, string>): Promise<void> {
+  await execa('node', [ISUOPS_BIN, 'daemon', 'stop'], { reject: false, env });
+}
 
 /** The repository root. */
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -74,4 +96,13 @@ export async function runIsuops(
 export async function runSsh(name: string, command: string, extra: string[] = [], dir = labDir()): Promise<IsuopsRun> {
   const r = await execa('ssh', ['-F', path.join(dir, 'ssh_config'), ...extra, name, command], { reject: false, input: '', timeout: 30_000, stripFinalNewline: false });
   return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode, signal: r.signal };
+}
+
+/** True when the runs of this test process go through kept connections (the default). */
+export const KEPT = process.env.ISUOPS_CONTROL_PERSIST !== 'no';
+
+/** How many connections a run made: exactly `n` when connecting directly, at most `n` with kept connections. */
+export function expectConnections(made: number, n: number): void {
+  if (KEPT) expect(made).toBeLessThanOrEqual(n);
+  else expect(made).toBe(n);
 }

@@ -86,7 +86,7 @@ describe('the shared e2e lab', () => {
   });
 
   it('freezes a host: TCP connects but ssh times out; thawed it answers again', async () => {
-    labFreezeHost(labDir(), 'isu03');
+    await labFreezeHost(labDir(), 'isu03');
     try {
       const t0 = Date.now();
       const r = await runSsh('isu03', 'hostname', ['-o', 'ConnectTimeout=2']);
