@@ -55,6 +55,8 @@ export async function daemonRun(): Promise<number> {
     return 1;
   }
   const { runDaemon } = await import('../daemon/server.js');
+  // holds no directory of the run that started it (local paths it gets are absolute)
+  process.chdir('/');
   try {
     await runDaemon(paths);
   } catch (err) {

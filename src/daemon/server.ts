@@ -51,10 +51,14 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     throw new Error('the daemon connects through routes planned by the run');
   } });
   let emptyTimer: NodeJS.Timeout | undefined;
+  // Nothing kept and no run holding a session: the daemon has no reason to stay.
+  const idle = (): boolean => registry.size === 0 && [...peers].every((p) => p.sessions.size === 0);
   const checkEmpty = (): void => {
-    clearTimeout(emptyTimer);
-    if (registry.size > 0 || peers.size > 0) return;
-    emptyTimer = setTimeout(() => shutdown('no kept connection left'), EMPTY_GRACE_MS);
+    if (!idle() || emptyTimer) return;
+    emptyTimer = setTimeout(() => {
+      emptyTimer = undefined;
+      if (idle()) shutdown('no kept connection left');
+    }, EMPTY_GRACE_MS);
   };
   const sessionsOf = (kept: KeptConnection): Array<[Peer, ServerSession]> => {
     const out: Array<[Peer, ServerSession]> = [];
@@ -103,6 +107,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   };
 
   const openSession = async (peer: Peer, sid: number, req: OpenSessionRequest): Promise<void> => {
+    clearTimeout(emptyTimer);
+    emptyTimer = undefined;
     const kept = registry.take(req);
     const s: ServerSession = { sid, kept, connectTimeout: req.connectTimeout, channels: new Set(), sftp: {}, closed: false };
     peer.sessions.set(sid, s);
@@ -231,7 +237,6 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   const onPeer = (socket: net.Socket): void => {
     const peer: Peer = { socket, sessions: new Map(), channels: new Map(), blocked: false };
     let authed = false;
-    clearTimeout(emptyTimer);
     peers.add(peer);
     const reader = new FrameReader((kind, id, payload) => {
       if (!authed) {
