@@ -6,7 +6,7 @@ const sayOnStderr = (line: string): void => {
 };
 
 /**
- * Ctrl-C handling for a run: the first SIGINT aborts the signal (ops stop their remote
+ * Ctrl-C handling for a run (SIGHUP and SIGTERM alike): the first SIGINT aborts the signal (ops stop their remote
  * processes and the run ends with a summary and exit 130); a second one exits at once.
  * stdout closed under us (`| head` has read enough) stops the run the same way, silently.
  * `say` prints the lines about it (the run's output puts them clear of its progress line).
@@ -24,9 +24,14 @@ export function watchInterrupt(say: (line: string) => void = sayOnStderr): { sig
     controller.abort();
   };
   // The handler stays until the process ends: a Ctrl-C while the summary is being written
-  // must still exit 130, not kill the process by signal.
+  // must still exit 130, not kill the process by signal. SIGHUP (the terminal was closed) and
+  // SIGTERM (kill, systemd, tmux) stop the run the same way: no temp left, remote processes stopped.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   process.stdout.once('error', () => controller.abort());
+  // After a hangup, writes to the gone terminal fail (EIO): the run still ends as it should.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   return { signal: controller.signal, interrupted: () => controller.signal.aborted };
 }
