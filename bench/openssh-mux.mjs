@@ -55,11 +55,25 @@ export function readMemoryKiB(pid) {
 export function readDaemon(repo) {
   try {
     const out = execFileSync('node', [`${repo}/bin/isuops`, 'daemon', 'status', '--json'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).toString();
-    const first = JSON.parse(out.split('\n').find((l) => l.trim().startsWith('{')) ?? '{}');
-    return { running: true, pid: Number(first.pid) || undefined, status: first };
+    let first = {};
+    try {
+      first = JSON.parse(out.split('\n').find((l) => l.trim().startsWith('{')) ?? '{}');
+    } catch {}
+    return { running: true, pid: Number(first.pid) || findDaemonPid(), status: first };
   } catch {
     return { running: false };
   }
+}
+
+/** The daemon's pid by its command line (an isuops process with a `daemon` argument that is no `status`/`stop`). */
+function findDaemonPid() {
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => /isuops/.test(a)) && argv.some((a) => /daemon/.test(a)) && !argv.some((a) => a === 'status' || a === 'stop')) return Number(d);
+    } catch {}
+  }
+  return undefined;
 }
 
 /** Stops isuops's daemon when there is one (so that the next run is cold). */
