@@ -126,7 +126,7 @@ describe('push atomicity', () => {
   it('--sudo, many files, disk full: the host fails naming a target, nothing installed, its staging removed', async () => {
     const small = path.join(local, 'small-root');
     const tree = path.join(local, 'full-src');
-    await execOnHost(HOST, `mkdir -p ${small} && mount -t tmpfs -o size=512k tmpfs ${small}`);
+    await execOnHost(HOST, `mkdir -p ${small} && mount -t tmpfs -o size=512k,mode=0755 tmpfs ${small}`);
     try {
       for (let i = 0; i < 20; i++) writeFileSync(path.join(mkdirp(tree), `f${i}`), randomBytes(40 * 1024));
       const r = await runIsuops(['push', ...cfg(), `${tree}/`, '--dest', small, '--sudo']);

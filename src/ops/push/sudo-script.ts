@@ -6,7 +6,7 @@ import { remoteScript } from '../../remote/scripts.js';
  * `sudo -n /bin/sh -c SCRIPT isuops OP...`; its header says what each six-word op does.
  */
 /** One six-word op of the sudo script. */
-export type SudoOp = [kind: 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'R' | 'T' | 'M', src: string, dst: string, mode: string, owner: string, mtime: string];
+export type SudoOp = [kind: 'P' | 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'R' | 'T' | 'M', src: string, dst: string, mode: string, owner: string, mtime: string];
 
 // sshd hands the whole command to the shell as one argument; Linux caps one argument at 128 KiB.
 export const MAX_COMMAND = 100_000;
@@ -21,13 +21,16 @@ export function buildSudoCommands(ops: readonly SudoOp[]): string[] {
   const commands: string[] = [];
   let batch: SudoOp[] = [];
   let size = quoteCommand(buildSudoArgv([])).length;
+  // A command that continues the ops starts with the P op they were under.
+  let trusted: SudoOp | undefined;
   for (const op of ops) {
     const opSize = quoteCommand(op).length + 1;
     if (batch.length > 0 && size + opSize > MAX_COMMAND) {
       commands.push(quoteCommand(buildSudoArgv(batch)));
-      batch = [];
-      size = quoteCommand(buildSudoArgv([])).length;
+      batch = trusted && op[0] !== 'P' ? [trusted] : [];
+      size = quoteCommand(buildSudoArgv(batch)).length;
     }
+    if (op[0] === 'P') trusted = op;
     batch.push(op);
     size += opSize;
   }

@@ -60,11 +60,12 @@ export function planTarStages(files: readonly TarFile[], runId: string = randomH
 }
 
 /**
- * The script's ops for `stages`: T (extract the tar on stdin at /) then one M per staging
- * directory (rename its files into DIR, or remove it all if the extraction failed).
+ * The script's ops for `stages`: T (extract the tar on stdin at /) then, per staging directory,
+ * P (its directory: only root can change the path, see onlyRootCanChange) and M (rename its files
+ * into DIR, or remove it all if the extraction failed).
  */
 export function tarOps(stages: readonly TarStage[]): SudoOp[] {
-  return [['T', '-', '/', '-', '-', '-'], ...stages.map((s): SudoOp => ['M', s.stage, s.dir, '-', '-', '-'])];
+  return [['T', '-', '/', '-', '-', '-'], ...stages.flatMap((s): SudoOp[] => [['P', '-', s.dir, '-', '-', '-'], ['M', s.stage, s.dir, '-', '-', '-']])];
 }
 
 /** The archive's member name for an absolute remote path (tar runs with `-C /`). */
@@ -171,7 +172,7 @@ export async function sendTarFiles(session: HostSession, files: readonly TarFile
   for (let i = 0; i < stages.length; ) {
     const batch: TarStage[] = [];
     for (let size = base; i < stages.length; i++) {
-      const opSize = quoteCommand(tarOps([stages[i]])[1]).length + 1;
+      const opSize = tarOps([stages[i]]).slice(1).reduce((n, op) => n + quoteCommand(op).length + 1, 0);
       if (batch.length > 0 && size + opSize > MAX_COMMAND) break;
       batch.push(stages[i]);
       size += opSize;

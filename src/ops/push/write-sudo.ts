@@ -55,6 +55,9 @@ export function buildSudoOps(
   let lone = 0;
   const stageFile = (item: PlanItem): string => stageAs(item, `${stage}/f${lone++}`);
   for (const plan of plans) {
+    // The directory the script may resolve symlinks in: below it, none is followed.
+    ops.push(['P', '-', trustedDir(plan), '-', '-', '-']);
+    dirTimes.push(['P', '-', trustedDir(plan), '-', '-', '-']);
     for (const dir of plan.missingParents) ops.push(['D', '-', dir, '0755', owner, '-']);
     for (const del of plan.deletions) ops.push(['X', '-', del.path, '-', '-', '-']);
     // plain files to install, by target directory (in tree order)
@@ -106,6 +109,31 @@ export function buildSudoOps(
 }
 
 /**
+ * The directory whose own path the root script resolves (symlinks there are the user's choice):
+ * the root when it is an existing directory, else the nearest directory above it that exists.
+ */
+export function trustedDir(plan: SourcePlan): string {
+  if (plan.missingParents.length > 0) return path.posix.dirname(plan.missingParents[0]);
+  const root = plan.items.find((i) => i.path === plan.root);
+  return root?.remote?.type === 'dir' ? plan.root : path.posix.dirname(plan.root);
+}
+
+/**
+ * True when no user but root can change any directory from the item's own up to the plan's root
+ * (each is root's, writable by no group or other, or still to be made by root): tar follows
+ * symlinks in the paths it extracts to, so it may only write where nobody can swap one in.
+ */
+export function onlyRootCanChange(plan: SourcePlan, item: PlanItem, byPath: ReadonlyMap<string, PlanItem>): boolean {
+  for (let dir = path.posix.dirname(item.path); ; dir = path.posix.dirname(dir)) {
+    const entry = byPath.get(dir);
+    if (!entry) return false;
+    const r = entry.remote;
+    if (r && !(r.type === 'dir' && r.uid === 0 && (r.mode & 0o022) === 0)) return false;
+    if (dir === plan.root) return true;
+  }
+}
+
+/**
  * --sudo: many small files go in a tar stream that root extracts beside their targets
  * (tar-batch.ts); other changed files are uploaded into a private staging directory in /tmp
  * (as the login user), then the quoted root script installs each through a temp beside its
@@ -116,13 +144,19 @@ export function buildSudoOps(
 export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], wanted: WantedOwner | undefined, readLocal?: LocalReader, signal?: AbortSignal): Promise<SendCount> {
   const stage = `/tmp/.isuops-stage-${randomHex(6)}`;
   // setuid/setgid/sticky files keep their F op: their bits are set after the owner
+  const planOf = new Map<PlanItem, SourcePlan>();
+  const byPath = new Map<string, PlanItem>();
+  for (const plan of plans) for (const item of plan.items) {
+    planOf.set(item, plan);
+    byPath.set(item.path, item);
+  }
   const viaTar = await pickTarFiles(
     plans.flatMap((p) => p.items),
     readLocal,
-    (item) => item.wantMode <= 0o777,
+    (item) => item.wantMode <= 0o777 && onlyRootCanChange(planOf.get(item)!, item, byPath),
   );
   const { ops, dirTimes, uploads, stageDirs } = buildSudoOps(plans, stage, formatOwner(wanted), new Set(viaTar.keys()));
-  if (ops.length === 0 && viaTar.size === 0) return { files: 0, bytes: 0 };
+  if (ops.every((op) => op[0] === 'P') && viaTar.size === 0) return { files: 0, bytes: 0 };
   const sent: SendCount = { files: 0, bytes: 0 };
   try {
     if (uploads.length > 0) {
@@ -165,6 +199,7 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
 
 /** Runs `ops` through the root script, in as many commands as they need; the first failure throws. */
 async function runAsRoot(session: HostSession, ops: readonly SudoOp[]): Promise<void> {
+  if (ops.every((op) => op[0] === 'P')) return;
   for (const command of buildSudoCommands(ops)) {
     const run = await runScript(session, command);
     if (run.code !== 0) {

@@ -104,3 +104,40 @@ describe('rootFailure', () => {
   });
 });
 
+
+describe('sudo script: no symlink below the P directory is followed', () => {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'isuops-sudo-race-'));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  const target = path.join(base, 'target');
+  const outside = path.join(base, 'outside');
+  mkdirSync(path.join(target, 'sub'), { recursive: true });
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, 'keep'), 'root file');
+  writeFileSync(path.join(base, 'staged'), 'new');
+  // `sub/evil` swapped for a symlink to the outside directory, as a racing user would do.
+  execFileSync('ln', ['-s', outside, path.join(target, 'sub', 'evil')]);
+  const P: SudoOp = ['P', '-', target, '-', '-', '-'];
+  it.each([
+    ['X through it', ['X', '-', path.join(target, 'sub', 'evil', 'keep'), '-', '-', '-'], /could not delete/],
+    ['F through it', ['F', path.join(base, 'staged'), path.join(target, 'sub', 'evil', 'keep'), '0644', '-', '-'], /could not write/],
+    ['A through it', ['A', '-', path.join(target, 'sub', 'evil', 'keep'), '0600', '-', '-'], /could not set attributes/],
+    ['D through it', ['D', '-', path.join(target, 'sub', 'evil', 'new'), '0755', '-', '-'], /could not create directory/],
+    ['R through it', ['R', '-', path.join(target, 'sub', 'evil', 'd'), '-', '-', '-'], /in the way/],
+  ] as [string, SudoOp, RegExp][])('%s: refused, the outside file untouched', (_name, op, why) => {
+    mkdirSync(path.join(outside, 'd'), { recursive: true });
+    expect(() => run([P, op])).toThrow(why);
+    expect([readFileSync(path.join(outside, 'keep'), 'utf8'), (lstatSync(path.join(outside, 'keep')).mode & 0o777).toString(8), readdirSync(outside).sort()]).toEqual(['root file', '644', ['d', 'keep']]);
+  });
+  it('X of the symlink itself removes the link only', () => {
+    execFileSync('ln', ['-sf', outside, path.join(target, 'sub', 'link2')]);
+    run([P, ['X', '-', path.join(target, 'sub', 'link2'), '-', '-', '-']]);
+    expect(readdirSync(path.join(target, 'sub'))).toEqual(['evil']);
+    expect(readdirSync(outside).sort()).toEqual(['d', 'keep']);
+  });
+  it('a symlink in the P directory itself is followed (the user chose that path)', () => {
+    execFileSync('ln', ['-s', target, path.join(base, 'via-link')]);
+    run([['P', '-', path.join(base, 'via-link'), '-', '-', '-'], ['F', path.join(base, 'staged'), path.join(base, 'via-link', 'sub', 'put'), '0640', '-', '-']]);
+    expect(readFileSync(path.join(target, 'sub', 'put'), 'utf8')).toBe('new');
+    expect(readdirSync(path.join(target, 'sub')).filter((n) => n.startsWith('.isuops-'))).toEqual([]);
+  });
+});
