@@ -88,30 +88,6 @@ function buildProgram(setExit: (code: number) => void): Command {
     setExit(await hostsCommand(opts));
   });
 
-  const daemon = program.command('daemon').description('the per-user daemon that keeps connections between runs (ControlPersist)');
-  daemon
-    .command('status')
-    .description('pid, socket, idle time and every kept connection (exit 1 when none runs)')
-    .option('--json', 'one JSON object')
-    .action(async (opts: { json?: boolean }) => {
-      const { daemonStatus } = await import('./commands/daemon.js');
-      setExit(await daemonStatus(opts));
-    });
-  daemon
-    .command('stop')
-    .description('close every kept connection and end the daemon')
-    .action(async () => {
-      const { daemonStop } = await import('./commands/daemon.js');
-      setExit(await daemonStop());
-    });
-  daemon
-    .command('run', { hidden: true })
-    .description('run the daemon (a run starts it when needed)')
-    .action(async () => {
-      const { daemonRun } = await import('./commands/daemon.js');
-      setExit(await daemonRun());
-    });
-
   const lab = program.command('lab').description('a practice fleet of real OpenSSH hosts on this machine (root)');
   lab
     .command('up')
@@ -140,6 +116,29 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts: { dir?: string }) => {
       const { labStatus } = await import('./commands/lab.js');
       setExit(await labStatus({ dir: opts.dir }));
+    });
+  const daemon = program.command('daemon').description('the per-user daemon that keeps connections between runs (ControlPersist)');
+  daemon
+    .command('status')
+    .description('pid, socket, idle time and every kept connection (exit 1 when none runs)')
+    .option('--json', 'one JSON object')
+    .action(async (opts: { json?: boolean }) => {
+      const { daemonStatus } = await import('./commands/daemon.js');
+      setExit(await daemonStatus(opts));
+    });
+  daemon
+    .command('stop')
+    .description('close every kept connection and end the daemon')
+    .action(async () => {
+      const { daemonStop } = await import('./commands/daemon.js');
+      setExit(await daemonStop());
+    });
+  daemon
+    .command('run', { hidden: true })
+    .description('run the daemon (a run starts it when needed)')
+    .action(async () => {
+      const { daemonRun } = await import('./commands/daemon.js');
+      setExit(await daemonRun());
     });
   return program;
 }

@@ -16,6 +16,8 @@ export class KeptConnection {
   lastUsed = Date.now();
   runs = 0;
   persist: Persist;
+  /** What connecting warned about (a stale agent socket): told to every run that uses it, as a direct run would be told. */
+  readonly warnings: string[] = [];
   private conn?: SshConnection;
   private connecting?: Promise<SshConnection>;
   private idleTimer?: NodeJS.Timeout;
@@ -41,7 +43,7 @@ export class KeptConnection {
   ready(connectTimeout: number | undefined): Promise<SshConnection> {
     const live = this.current;
     if (live) return Promise.resolve(live);
-    this.connecting ??= this.connector.connectVia(this.host, this.route, { connectTimeout }).then(
+    this.connecting ??= this.connector.connectVia(this.host, this.route, { connectTimeout, warn: (m) => this.warnings.push(m) }).then(
       (client) => {
         this.connecting = undefined;
         const conn = new SshConnection(client);

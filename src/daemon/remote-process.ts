@@ -49,6 +49,12 @@ export class DaemonProcess extends Duplex {
     if (!this.ended) this.link.send(Kind.close, this.cid);
   }
 
+  // destroy() (a pipeline that failed, e.g. a full local disk) closes the channel, as on an ssh2 channel
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.close();
+    cb(err);
+  }
+
   /** What the daemon sent for this channel. */
   deliver(kind: number, payload: Buffer): void {
     switch (kind) {
@@ -83,7 +89,7 @@ export class DaemonProcess extends Duplex {
     this.stderr.push(null);
     this.push(null);
     // 'close' once what was delivered has been read (as with ssh2: output before close).
-    if (this.readableEnded || this.readableFlowing === null) setImmediate(() => this.emit('close'));
+    if (this.destroyed || this.readableEnded || this.readableFlowing === null) setImmediate(() => this.emit('close'));
     else this.once('end', () => this.emit('close'));
   }
 }

@@ -116,7 +116,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     try {
       await kept.ready(req.connectTimeout);
       if (s.closed) return;
-      send(peer, Kind.sessionOk, sid, { reused });
+      send(peer, Kind.sessionOk, sid, { reused, warnings: kept.warnings });
     } catch (err) {
       peer.sessions.delete(sid);
       if (!s.closed) kept.release();

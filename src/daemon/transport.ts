@@ -47,6 +47,8 @@ export interface KeptTransportOptions {
 export function makeKeptTransport(opts: KeptTransportOptions): Transport {
   let link: Promise<DaemonLink | undefined> | undefined;
   let linked: DaemonLink | undefined;
+  // a warning is said once per run, as a direct run says it
+  const warned = new Set<string>();
   const getLink = (): Promise<DaemonLink | undefined> =>
     (link ??= (async () => {
       const paths = daemonPaths();
@@ -80,7 +82,14 @@ export function makeKeptTransport(opts: KeptTransportOptions): Transport {
       };
       o.signal?.addEventListener('abort', onAbort, { once: true });
       l.on(sid, (kind, payload) => {
-        if (kind === Kind.sessionOk) done({ kind: 'ok' });
+        if (kind === Kind.sessionOk) {
+          for (const w of parseJson<{ warnings?: string[] }>(payload).warnings ?? []) {
+            if (warned.has(w)) continue;
+            warned.add(w);
+            o.warn?.(w);
+          }
+          done({ kind: 'ok' });
+        }
         else if (kind === Kind.sessionError) {
           l.off(sid);
           const e = parseJson<SessionErrorReply>(payload);

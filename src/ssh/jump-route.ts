@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { formatJumpList } from './jump.js';
+import { expandProxyCommand } from './proxy-command.js';
 import type { JumpSpec, ResolvedHost } from './types.js';
 
 /** One jump host on the way to a target: resolved by its own config entry, reached `via` the hop before it. */
@@ -54,6 +55,13 @@ export function formatJumpRoute(hop: JumpHop | undefined): string {
   return labels.length === 0 ? '-' : labels.join(',');
 }
 
+/** The hosts of every hop on the way, nearest first. */
+export function hostsOnRoute(hop: JumpHop | undefined): ResolvedHost[] {
+  const out: ResolvedHost[] = [];
+  for (let h = hop; h; h = h.via) out.push(h.host);
+  return out;
+}
+
 /**
  * Plans (once per host object) each host's route with a cache of resolved hops: what a run
  * needs before connecting (a ProxyJump loop is a usage error before anything connects).
@@ -68,7 +76,12 @@ export function makeRouter(resolveHop: ResolveHop): (host: ResolvedHost) => Jump
     return host;
   };
   return (host) => {
-    if (!routes.has(host)) routes.set(host, planJumpRoute(host, cached));
+    if (!routes.has(host)) {
+      const planned = planJumpRoute(host, cached);
+      // a ProxyCommand anywhere on the way is expanded now: a name it must not get is refused before anything runs
+      for (const h of [host, ...hostsOnRoute(planned)]) if (h.proxyCommand !== undefined) expandProxyCommand(h);
+      routes.set(host, planned);
+    }
     return routes.get(host);
   };
 }
