@@ -1,3 +1,4 @@
+import { escapeControls } from '../core/escape-controls.js';
 import { CUT_MARK, type HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 import { makeHostPainter } from './colors.js';
@@ -31,9 +32,9 @@ export function createGatherRenderer(streams: RenderStreams, opts: { hosts: read
       } else if (event.type === 'stderr') {
         streams.stderr.write(Buffer.concat([Buffer.from(`${painter.host(event.host)}: `), event.line, event.partial ? CUT_MARK : Buffer.alloc(0), NEWLINE]));
       } else if (event.type === 'done' && !event.result.ok && event.result.error) {
-        streams.stderr.write(`isuops: ${painter.host(event.host)}: ${event.result.error}\n`);
+        streams.stderr.write(`isuops: ${painter.host(event.host)}: ${escapeControls(event.result.error)}\n`);
       } else if (event.type === 'notice') {
-        streams.stderr.write(`isuops: ${painter.host(event.host)}: ${event.message}\n`);
+        streams.stderr.write(`isuops: ${painter.host(event.host)}: ${escapeControls(event.message)}\n`);
       }
     },
     async finish(_results: readonly HostResult[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { escapeControls } from '../core/escape-controls.js';
 import { CUT_MARK, type HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 import { makeHostPainter } from './colors.js';
@@ -44,14 +45,14 @@ export function createStreamRenderer(streams: RenderStreams, opts: StreamRendere
           writeLine(streams.stderr, prefixFor(event.host, event.target, streams.stderr.isTTY), event.line, event.partial);
           break;
         case 'notice':
-          streams.stderr.write(`isuops: ${painter.host(event.host)}: ${event.message}\n`);
+          streams.stderr.write(`isuops: ${painter.host(event.host)}: ${escapeControls(event.message)}\n`);
           break;
         case 'retry':
-          streams.stderr.write(`isuops: ${painter.host(event.host)}: ${event.error}; retrying in ${(event.delayMs / 1000).toFixed(1)}s (attempt ${event.attempt})\n`);
+          streams.stderr.write(`isuops: ${painter.host(event.host)}: ${escapeControls(event.error)}; retrying in ${(event.delayMs / 1000).toFixed(1)}s (attempt ${event.attempt})\n`);
           break;
         case 'done':
           if (!event.result.ok && event.result.error) {
-            streams.stderr.write(`isuops: ${painter.host(event.host)}: ${painter.chalk.red(event.result.error)}\n`);
+            streams.stderr.write(`isuops: ${painter.host(event.host)}: ${painter.chalk.red(escapeControls(event.result.error))}\n`);
           }
           break;
         default:

@@ -9,7 +9,6 @@ import { formatChange } from '../push/push-host.js';
 import { formatItemPath } from '../push/itemize.js';
 import { makeResult, type HostStatus } from '../result.js';
 import type { Sftp } from '../sftp/sftp-async.js';
-import { escapePath } from './escape-path.js';
 import { fetchWithExec, fetchWithSftp, type ReadMode } from './fetch.js';
 import { claimTemp, commitTemp, discardTemp } from './local-temp.js';
 import { localPathFor } from './local-layout.js';
@@ -111,7 +110,7 @@ export async function pullFromHost(session: HostSession, opts: PullHostOptions):
     errors.push(...scan.errors);
     const plan = await planHost(session, scan.items, opts);
     changes = plan.filter((p) => p.decision.code !== null).map((p) => ({ code: p.decision.code!, path: formatItemPath(p.remote.path, p.remote.type) }));
-    for (const change of changes) opts.emit({ type: 'stdout', host, line: Buffer.from(formatChange({ ...change, path: escapePath(change.path) })) });
+    for (const change of changes) opts.emit({ type: 'stdout', host, line: Buffer.from(formatChange(change)) });
     if (!opts.dryRun) await applyPlan(session, plan, opts, received, errors);
   } catch (err) {
     debug('%s: pull failed: %s', host, (err as Error).stack);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { escapeControls } from '../../core/escape-controls.js';
 import { debuglog } from 'node:util';
 import { ConnectError } from '../../errors.js';
 import type { HostSession } from '../../transport/types.js';
@@ -57,7 +58,9 @@ export function listChanges(plan: SourcePlan): PushChange[] {
 /** `>f+++++++++ /path` (rsync -i), `*deleting   /path`, `cL+++++++++ /link -> target`. */
 export function formatChange(change: PushChange): string {
   const code = change.code.startsWith('*') ? DELETING : change.code;
-  return `${code} ${change.target !== undefined ? `${change.path} -> ${change.target}` : change.path}`;
+  // Names come from the hosts and the local tree: control characters escaped as rsync does.
+  const name = escapeControls(change.path);
+  return `${code} ${change.target !== undefined ? `${name} -> ${escapeControls(change.target)}` : name}`;
 }
 
 async function sameContentMap(session: HostSession, plans: Array<{ root: string; source: PushSource; remote: Map<string, import('./types.js').RemoteEntry> }>, opts: PushHostOptions): Promise<Map<string, boolean>> {

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { execOnHost, labDir, runIsuops } from './helpers.js';
+
+// Hostile and odd names through push and pull, with rsync run on the same files as the oracle.
+const local = mkdtempSync(path.join(os.tmpdir(), 'isuops-names-'));
+const remote = `/tmp/isuops-names-${randomBytes(4).toString('hex')}`;
+afterAll(async () => {
+  rmSync(local, { recursive: true, force: true });
+  await execOnHost('isu01', `rm -rf ${remote}`);
+});
+const cfg = (): string[] => ['-F', path.join(labDir(), 'ssh_config'), '-H', 'isu01'];
+const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
+
+/** rsync -ai's lines for copying `src` into a fresh local directory (its `<f`/`>f` as `>f`). */
+async function rsyncItemize(src: string): Promise<string[]> {
+  const dest = mkdtempSync(path.join(local, 'rsync-'));
+  const r = await execa('rsync', ['-ai', `${src}/`, `${dest}/`]);
+  return lines(r.stdout).filter((l) => !l.startsWith('.d') && !l.startsWith('cd'));
+}
+
+describe('names with control characters', () => {
+  it('push itemizes them escaped as rsync does (\\#033, \\#012), never raw', async () => {
+    const src = path.join(local, 'ctl');
+    mkdirSync(src);
+    for (const n of ['esc\u001b[31mred', 'new\nline', 'tab\tkept']) {
+      writeFileSync(path.join(src, n), 'x\n');
+      utimesSync(path.join(src, n), new Date('2024-01-01'), new Date('2024-01-01'));
+    }
+    const r = await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/ctl`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const files = lines(r.stdout).filter((l) => l.includes('>f'));
+    expect(files.map((l) => l.replace(`isu01: `, '').replace(`${remote}/ctl/`, '')).sort()).toEqual((await rsyncItemize(src)).sort());
+    expect(r.stdout).not.toMatch(/\u001b/);
+  });
+
+  it('an error line naming a remote path escapes it', async () => {
+    const p = `${remote}/gone\u001b]0;title\u0007`;
+    const r = await runIsuops(['pull', ...cfg(), '--to', path.join(local, 'pulled'), p]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`isuops: isu01: no such file or directory: ${remote}/gone\\#033]0;title\\#007\n`);
+    expect(r.stderr).not.toMatch(/[\u0007\u001b]/);
+  });
+});
