@@ -143,7 +143,7 @@ describe('tail against the lab', () => {
     const file = `/var/log/secret-${unique()}.log`;
     await execOnHost('isu02', `echo 'before' > ${file} && chmod 600 ${file}`);
     const denied = startTail([...only('isu02'), file]);
-    await denied.waitFor('permission denied', ({ stderr }) => stderr.includes(`isu02: tail: cannot open '${file}' for reading: Permission denied`));
+    await denied.waitFor('permission denied', ({ stderr }) => stderr.includes(`isuops: isu02: ${file}: cannot open '${file}' for reading: Permission denied (try --sudo)`));
     expect((await denied.interrupt()).exitCode).toBe(130);
 
     const tail = startTail([...only('isu02'), file, '--sudo', '--color', 'always']);
@@ -284,8 +284,7 @@ describe('tail of a systemd unit, with journald running in lab hosts', () => {
 
     const tail = startTail([...only('isu01,isu02,isu05'), 'isu-go', '--sudo', '-n', '2']);
     await tail.waitFor('history', ({ stdout }) => lines(stdout).length === 4);
-    await tail.waitFor('isu05 reported', ({ stderr }) => stderr.includes('isuops: isu05: isu-go: the follower could not start'));
-    expect(tail.stderr()).toContain('isu05: journalctl: command not found');
+    await tail.waitFor('isu05 reported', ({ stderr }) => stderr.includes('isuops: isu05: isu-go: journalctl: command not found (no systemd journal on this host)'));
     const entry = (host: string, text: string) => new RegExp(`^${host}: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d{4} isu-go\\[\\d+\\]: ${text}$`);
     await logTo('isu02', ['isu02 live']);
     await tail.waitFor('a live entry', ({ stdout }) => stdout.includes('isu02 live'));

@@ -9,6 +9,7 @@ import type { TailEmit, TailLineEvent } from './events.js';
 import { buildFileCommand, parseFileMarker, parseTailNotice, type FilePosition } from './file-command.js';
 import { buildJournalCommand } from './journal-command.js';
 import { parseJournalLine } from './journal-entry.js';
+import { makeStderrSorter } from './follower-stderr.js';
 import type { LineFilter } from './line-filter.js';
 import type { TailTarget } from './targets.js';
 
@@ -44,7 +45,7 @@ export interface FollowOptions {
 }
 
 /** How a follower ended: stopped by Ctrl-C, cut by a lost connection, or exited by itself. */
-export type FollowOutcome = { kind: 'stopped' } | { kind: 'dropped' } | { kind: 'ended'; exitCode: number | null; signal: string | null };
+export type FollowOutcome = { kind: 'stopped' } | { kind: 'dropped' } | { kind: 'ended'; exitCode: number | null; signal: string | null; said?: string };
 
 export function makeTargetState(target: TailTarget): TargetState {
   return { target, started: false };
@@ -107,6 +108,7 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   const pgidMarker = `${marker}pgid:`;
   const group = new RemoteGroup(session, pgidMarker, opts.sudo);
   let stopping = false;
+  const stderrSorter = makeStderrSorter(state.target, opts.sudo);
   const err = new LineSplitter((line, partial) => {
     if (partial) return opts.emit({ type: 'stderr', host, target: label, line, partial });
     if (group.take(line)) return;
@@ -137,6 +139,9 @@ export async function followTarget(session: HostSession, state: TargetState, opt
     }
     // Once stopped, the remote shells' "Terminated" is noise.
     if (stopping) return;
+    const verdict = stderrSorter.sort(line);
+    if (verdict.kind === 'notice') opts.emit({ type: 'notice', host, message: verdict.message });
+    if (verdict.kind !== 'line') return;
     const event: TailLineEvent = { type: 'stderr', host, target: label, line };
     opts.emit(event);
   });
@@ -212,5 +217,5 @@ export async function followTarget(session: HostSession, state: TargetState, opt
     return { kind: 'dropped' };
   }
   state.splitter?.flush();
-  return { kind: 'ended', exitCode: exit.code, signal: exit.signal };
+  return { kind: 'ended', exitCode: exit.code, signal: exit.signal, said: stderrSorter.held() };
 }

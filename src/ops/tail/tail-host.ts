@@ -18,6 +18,8 @@ export interface TailOptions extends Omit<FollowOptions, 'onDrop'> {
 
 function describeEnd(outcome: Extract<FollowOutcome, { kind: 'ended' }>): string {
   if (outcome.signal) return `the follower was killed by signal ${outcome.signal}`;
+  // what the follower said about it (held back so that the host gets one line, not two)
+  if (outcome.said) return outcome.said;
   if (outcome.exitCode === 127) return 'the follower could not start (exit code 127: command not found)';
   return `the follower exited with code ${outcome.exitCode}`;
 }
@@ -58,8 +60,9 @@ export async function tailOnHost(first: HostSession, opts: TailOptions): Promise
       const outcome = outcomes[i];
       if (outcome.kind !== 'ended') return;
       const error = `${state.target.label}: ${describeEnd(outcome)}`;
+      // A failure is the host's error line at the end; a notice too would say it twice.
       if (outcome.exitCode !== 0) errors.push(error);
-      opts.emit({ type: 'notice', host: host.name, message: `${error}; no longer following it` });
+      else opts.emit({ type: 'notice', host: host.name, message: `${error}; no longer following it` });
     });
     const dropped = active.filter((_, i) => outcomes[i].kind === 'dropped');
     if (session !== first) session.close();

@@ -32,6 +32,11 @@ export function parseTailTarget(spec: string): TailTarget {
   if (spec.includes('/')) {
     throw new UsageError(`relative path "${spec}": tail needs an absolute path (remote working directories differ), e.g. /var/log/${spec.replace(/^(\.\/)+/, '')}`);
   }
+  const near = nearestPreset(spec);
+  if (near !== undefined && !spec.includes('.')) {
+    // `nginxx` would follow a unit that does not exist, in silence.
+    throw new UsageError(`"${spec}" is no preset (did you mean ${near}?); for a systemd unit of that name write ${spec}.service`);
+  }
   if (spec !== '' && !spec.startsWith('-') && !spec.startsWith('.') && UNIT_NAME.test(spec) && spec.length <= 255) {
     return { kind: 'unit', label: spec, unit: spec };
   }
@@ -48,4 +53,26 @@ export function parseTailTargets(specs: readonly string[]): TailTarget[] {
     throw new UsageError(`too many targets (${targets.length}): at most ${MAX_TAIL_TARGETS} per run (sshd MaxSessions)`);
   }
   return targets;
+}
+
+/** The preset `spec` is a typo of (edit distance 1 or 2, case aside), if any. */
+export function nearestPreset(spec: string): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of Object.keys(TAIL_PRESETS)) {
+    if (name === spec) return undefined;
+    const d = editDistance(spec.toLowerCase(), name);
+    if (d <= 2 && (!best || d < best.d)) best = { name, d };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance (insert, delete, substitute, each 1). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }

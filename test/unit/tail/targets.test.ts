@@ -13,6 +13,8 @@ describe('parseTailTarget', () => {
     ['isu-go.service', { kind: 'unit', label: 'isu-go.service', unit: 'isu-go.service' }],
     ['getty@tty1.service', { kind: 'unit', label: 'getty@tty1.service', unit: 'getty@tty1.service' }],
     ['mysql', { kind: 'unit', label: 'mysql', unit: 'mysql' }],
+    ['nginxx.service', { kind: 'unit', label: 'nginxx.service', unit: 'nginxx.service' }],
+    ['mysqld', { kind: 'unit', label: 'mysqld', unit: 'mysqld' }],
     ['sys-devices-x\\x2d1.device', { kind: 'unit', label: 'sys-devices-x\\x2d1.device', unit: 'sys-devices-x\\x2d1.device' }],
   ])('%j', (spec, expected) => {
     expect(parseTailTarget(spec)).toEqual(expected);
@@ -29,6 +31,12 @@ describe('parseTailTarget', () => {
     ['isu;go', /unknown target/],
     ['$(reboot)', /unknown target/],
     ['/var/log/a\nb', /newlines/],
+    // typos of a preset would follow a unit that does not exist
+    ['nginxx', /^"nginxx" is no preset \(did you mean nginx\?\); for a systemd unit of that name write nginxx\.service$/],
+    ['ngnix', /did you mean nginx\?/],
+    ['Nginx', /did you mean nginx\?/],
+    ['nginx-eror', /did you mean nginx-error\?/],
+    ['mysql_slow', /did you mean mysql-slow\?/],
   ])('%j is refused', (spec, message) => {
     expect(() => parseTailTarget(spec)).toThrow(UsageError);
     expect(() => parseTailTarget(spec)).toThrow(message);
