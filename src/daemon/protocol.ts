@@ -68,18 +68,25 @@ export function decodeWithBytes<T>(payload: Buffer): { head: T; bytes: Buffer } 
 export class FrameReader {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  // Bytes the frame at the head of `pending` needs in all: chunks are only joined once it is whole,
+  // so a frame that comes in many small chunks is copied once, not once per chunk.
+  private need = HEADER;
 
   constructor(private readonly onFrame: (kind: number, id: number, payload: Buffer) => void) {}
 
   push(chunk: Buffer): void {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes < HEADER) return;
+    if (this.pendingBytes < this.need) return;
     let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     let off = 0;
+    this.need = HEADER;
     while (buf.length - off >= 4) {
       const len = buf.readUInt32BE(off);
-      if (buf.length - off < 4 + len) break;
+      if (buf.length - off < 4 + len) {
+        this.need = 4 + len;
+        break;
+      }
       const kind = buf.readUInt8(off + 4);
       const id = buf.readUInt32BE(off + 5);
       // a copy-free view: consumers that keep it (stream pushes) own that slice of the chunk
