@@ -57,7 +57,7 @@ describe('memory stays bounded whatever a host prints', () => {
     const bytes = 560 * 1000 * 1000;
     const line = 4096;
     const r = await measure([flag], `yes "$(head -c ${line - 1} /dev/zero | tr '\\0' a)" | head -c ${bytes}`);
-    expect([r.exitCode, r.stderr]).toEqual([0, expect.stringContaining('isuops: 1 hosts: 1 ok')]);
+    expect([r.exitCode, r.stderr]).toEqual([0, expect.stringContaining('isuops: 1 host: 1 ok')]);
     const { head, tail, size } = ends(r.out);
     // The last line (cut by head -c, 3072 bytes) gets its newline from isuops.
     if (flag === '-b') {
