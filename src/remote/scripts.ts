@@ -9,6 +9,7 @@ export type RemoteScriptName =
   | 'push-install'
   | 'push-owner'
   | 'pull-scan'
+  | 'top-sampler'
   | 'lab-keeper';
 
 const compacted = new Map<RemoteScriptName, string>();

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeDiskFilter } from '../../../src/ops/top/disks.js';
 import { HostRates } from '../../../src/ops/top/host-rates.js';
 import { parseRecord } from '../../../src/ops/top/parse-record.js';
-import { parseSamplerLine, SAMPLER_SCRIPT } from '../../../src/ops/top/sampler-script.js';
+import { parseSamplerLine } from '../../../src/ops/top/sampler-script.js';
+import { remoteScript } from '../../../src/remote/scripts.js';
 
 const marker = '@isuops:test:';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,7 +31,7 @@ const SHELLS: Record<string, { shell: string; env?: NodeJS.ProcessEnv }> = {
 /** Runs the sampler with `shell` on this machine; `during` acts while it samples. */
 async function sample(name: string, intervalSec: number, during: () => Promise<void>): Promise<Run> {
   const { shell, env } = SHELLS[name];
-  const child = spawn(shell, ['-c', SAMPLER_SCRIPT, 'isuops-top', String(intervalSec), marker], { detached: true, env });
+  const child = spawn(shell, ['-c', remoteScript('top-sampler'), 'isuops-top', String(intervalSec), marker], { detached: true, env });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await during();
