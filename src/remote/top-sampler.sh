@@ -24,13 +24,9 @@ d=
 for b in /sys/block/*; do
   [ -e "$b/device" ] && d="$d ${b##*/}"
 done
-printf '%shello %s%s\n' "$m" "${t:-100}" "$d"
-while :; do
-  printf '%ssample\n' "$m"
-  cat /proc/uptime /proc/stat /proc/loadavg /proc/meminfo /proc/net/dev /proc/diskstats /proc/[0-9]*/stat 2>/dev/null
-  printf '%send\n' "$m"
-  sleep "$i" || exit
-done | awk -v m="$m" '
+# The filter (see Output): one long-lived awk, fed by the loop below.
+# shellcheck disable=SC2016
+prog='
   index($0, m) == 1 {
     if ($0 == m "end") {
       g = ""
@@ -52,3 +48,14 @@ done | awk -v m="$m" '
   /^[A-Za-z][A-Za-z0-9_()]*: +[0-9]+( kB)?$/ && !/^(MemTotal|MemFree|MemAvailable|Buffers|Cached):/ { next }
   { print }
 '
+# mawk fills its whole input buffer before it reads a line (a record would wait for the next one):
+# -W interactive makes it take lines as they come. Other awks warn about -W: plain awk then.
+w=
+[ -z "$(awk -W interactive 'BEGIN { }' </dev/null 2>&1)" ] && w=1
+printf '%shello %s%s\n' "$m" "${t:-100}" "$d"
+while :; do
+  printf '%ssample\n' "$m"
+  cat /proc/uptime /proc/stat /proc/loadavg /proc/meminfo /proc/net/dev /proc/diskstats /proc/[0-9]*/stat 2>/dev/null
+  printf '%send\n' "$m"
+  sleep "$i" || exit
+done | if [ -n "$w" ]; then awk -W interactive -v m="$m" "$prog"; else awk -v m="$m" "$prog"; fi

@@ -98,3 +98,20 @@ describe.each(shells)('the sampler under %s', (shell) => {
     expect(samples.some((s) => s.top.some((p) => p.pid === hog && p.cpu > 0))).toBe(true);
   }, 20_000);
 });
+
+describe.each(shells)('the sampler under %s, timing', (shell) => {
+  it('delivers each record as soon as it is read, not at the next one (mawk would hold it a whole interval)', async () => {
+    const { shell: sh, env } = SHELLS[shell];
+    const started = Date.now();
+    const child = spawn(sh, ['-c', remoteScript('top-sampler'), 'isuops-top', '3', marker], { detached: true, env });
+    const firstEnd = await new Promise<number>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes(`\n${marker}end\n`)) resolve(Date.now() - started);
+      });
+    });
+    process.kill(-child.pid!, 'SIGKILL');
+    expect(firstEnd).toBeLessThan(2000);
+  });
+});
