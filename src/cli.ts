@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-code.js';
+import { parseDuration, parseInterval } from './commands/duration.js';
 import { addFleetOptions, addOutputOptions, parsePositiveInt, parseSeconds } from './commands/fleet-options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -10,6 +11,8 @@ function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number (0 or more)');
   return Number(value);
 }
+
+const collectList = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 // Each action loads its command lazily so that --help and --version never load ssh2.
 function buildProgram(setExit: (code: number) => void): Command {
@@ -80,6 +83,21 @@ function buildProgram(setExit: (code: number) => void): Command {
   addFleetOptions(tail).action(async (targets: string[], opts) => {
     const { tailCommand } = await import('./commands/tail.js');
     setExit(await tailCommand(targets, opts));
+  });
+
+  const top = program
+    .command('top')
+    .description("a live view of every host's CPU, load, memory, network, disk and top processes (from /proc)")
+    .option('-i, --interval <sec>', 'seconds between samples', parseInterval, 1)
+    .option('--iface <list>', 'count these interfaces (comma separated, repeatable; default: all but lo)', collectList)
+    .option('--json', 'NDJSON, one object per host per interval (the default off a terminal)')
+    .option('--for <duration>', 'sample this long (60s, 5m, 1h), then print a per-host summary and exit', parseDuration)
+    .option('--record <file>', 'also write the samples to FILE as NDJSON')
+    .addOption(new Option('--color <when>', 'highlight the worst value of each column').choices(['auto', 'always', 'never']).default('auto'))
+    .option('-q, --quiet', 'no summary line at the end');
+  addFleetOptions(top, { identityShort: false }).action(async (opts) => {
+    const { topCommand } = await import('./commands/top.js');
+    setExit(await topCommand(opts));
   });
 
   const hosts = program.command('hosts').description('print the resolved host list without connecting').option('--json', 'NDJSON, one object per host');

@@ -61,8 +61,11 @@ function parseSshOption(value: string, previous: string[] = []): string[] {
 /** Hosts worked on at once without -p. */
 export const DEFAULT_PARALLEL = 32;
 
-/** Adds the host-selection and connection options. */
-export function addFleetOptions(cmd: Command): Command {
+/**
+ * Adds the host-selection and connection options. `top` keeps `-i` for its interval (as top and
+ * vmstat do): its identity file is `--identity` only.
+ */
+export function addFleetOptions(cmd: Command, opts: { identityShort?: boolean } = {}): Command {
   return cmd
     .option('-f, --hosts <file>', 'hosts file (repeatable; default $ISUOPS_HOSTS, else ./hosts.txt)', collect)
     .option('-H, --host <list>', 'hosts, comma/space separated, ranges isu[01-05] or isu{01..05} (repeatable)', collect)
@@ -71,7 +74,7 @@ export function addFleetOptions(cmd: Command): Command {
     .option('-F, --ssh-config <file>', 'ssh config file (default ~/.ssh/config when present)')
     .option('-l, --user <user>', 'login user', parseUser)
     .option('--port <port>', 'port', parsePositiveInt('--port', 65535))
-    .option('-i, --identity <file>', 'identity file (repeatable)', collect)
+    .option(opts.identityShort === false ? '--identity <file>' : '-i, --identity <file>', 'identity file (repeatable)', collect)
     .option('-J, --jump <hosts>', 'jump hosts [user@]host[:port][,...]')
     .option('-o, --option <Key=Value>', 'ssh_config option (repeatable)', parseSshOption)
     .option('--connect-timeout <sec>', 'connect timeout in seconds (default: config, else 10)', parseSeconds)
