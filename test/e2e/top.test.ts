@@ -93,8 +93,10 @@ describe('top off a terminal: NDJSON', () => {
     await top.waitFor('samples from isu02', (t) => byHost(t.objects(), 'isu02').length > 0);
     await execOnHost('isu02', "pkill -KILL -f '^sshd: isucon' || true");
     await top.waitFor('the drop', (t) => /isuops: isu02: connection lost \(.*\); retrying in 1\.0s \(attempt 1\)/.test(t.stderr()));
+    // while it is away, an error object per interval says so
+    await top.waitFor('an error object', (t) => byHost(t.objects(), 'isu02').some((o) => /^connection lost/.test(o.error ?? '')));
     const count = byHost(top.objects(), 'isu02').length;
-    await top.waitFor('isu02 back', (t) => /isuops: isu02: reconnected: sampling again/.test(t.stderr()) && byHost(t.objects(), 'isu02').length > count);
+    await top.waitFor('isu02 back', (t) => /isuops: isu02: reconnected: sampling again/.test(t.stderr()) && byHost(t.objects(), 'isu02').slice(count).some((o) => o.error === null));
     expect(await awksOn('isu02')).toHaveLength(1);
     expect(await top.stop('SIGINT')).toBe(130);
     expect(await leftBehind(['isu01', 'isu02'])).toEqual([]);

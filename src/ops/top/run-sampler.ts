@@ -98,7 +98,8 @@ export async function runSampler(session: HostSession, opts: SamplerOptions): Pr
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   let channel: RemoteProcess;
   try {
-    channel = await session.exec(buildWrappedCommand(buildSamplerCommand(opts.intervalSec, marker), { sudo: false, stdin: false, marker: pgidMarker }), (ch) => {
+    const wrapped = buildWrappedCommand(buildSamplerCommand(opts.intervalSec, marker), { sudo: false, stdin: false, marker: pgidMarker });
+    channel = await session.exec(wrapped.request, (ch) => {
       ch.on('data', (chunk: Buffer) => out.push(chunk));
       ch.stderr.on('data', (chunk: Buffer) => err.push(chunk));
       ch.on('exit', (code: number | null, signal?: string) => {
@@ -107,6 +108,8 @@ export async function runSampler(session: HostSession, opts: SamplerOptions): Pr
       });
       ch.once('close', () => resolveClosed());
     });
+    // The wrapper and the sampler go first on the channel's stdin (the shell reads one line).
+    channel.write(wrapped.input);
   } catch (error) {
     debug('%s: top: could not open a channel: %s', host, (error as Error).message);
     return { kind: 'dropped', sampled, reason: (error as Error).message };
