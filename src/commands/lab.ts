@@ -59,6 +59,7 @@ export async function labUp(opts: LabCommandOptions & { count: number }): Promis
 
 /** `isuops lab down`: kills every lab process; no process and no mount is left. */
 export async function labDown(opts: LabCommandOptions = {}): Promise<number> {
+  needRoot('down');
   const dir = opts.dir ?? labDefaultDir();
   const r = await takeLabDown(dir);
   if (r.hosts === 0 && r.killed === 0) {
@@ -71,6 +72,8 @@ export async function labDown(opts: LabCommandOptions = {}): Promise<number> {
 
 /** `isuops lab status`: one line per host; exit 0 when every host is up, 1 otherwise. */
 export async function labStatus(opts: LabCommandOptions = {}): Promise<number> {
+  // Another user cannot see root's processes: every host would look down.
+  needRoot('status');
   const dir = opts.dir ?? labDefaultDir();
   const hosts = readLabStatus(dir);
   if (!hosts) {
@@ -88,4 +91,9 @@ export async function labStatus(opts: LabCommandOptions = {}): Promise<number> {
   const up = hosts.filter((h) => h.status === 'up').length;
   console.log(`lab: ${up}/${hosts.length} up in ${dir}`);
   return up === hosts.length ? 0 : 1;
+}
+
+/** The lab's processes, mounts and files are root's: another user gets one line, exit 2. */
+function needRoot(what: string): void {
+  if (process.getuid?.() !== 0) throw new UsageError(`lab ${what} needs root (the lab's processes are root's): run it with sudo`);
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execOnHost, labArgs, labDir, runIsuops } from './helpers.js';
+import { execOnHost, ISUOPS_BIN, labArgs, labDir, labHosts, runIsuops } from './helpers.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isuops-usage-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -59,5 +60,15 @@ describe('what can be honoured together is done', () => {
     fs.writeFileSync(file, 'x\n');
     const p = await runIsuops(['push', ...one, file]);
     expect(p.stderr).toMatch(/; push: 1 changed, 0 up to date, 0 failed, 1 file \(2 B\) sent in /);
+  });
+});
+
+describe('lab as another user than root', () => {
+  it.each(['status', 'down'])('lab %s says root is needed (every host is not down), and leaves the lab alone', async (sub) => {
+    const r = await execa('node', [ISUOPS_BIN, 'lab', sub, '--dir', labDir()], { reject: false, uid: 65534, gid: 65534, env: { HOME: '/nonexistent', XDG_CACHE_HOME: '/nonexistent' } });
+    expect([r.exitCode, r.stderr]).toEqual([2, `isuops: lab ${sub} needs root (the lab's processes are root's): run it with sudo`]);
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(path.join(labDir(), 'state.json'))).toBe(true);
+    expect(labHosts()).toHaveLength(5);
   });
 });
