@@ -102,9 +102,9 @@ describe('exec faults', () => {
   });
 
   it('a second Ctrl-C exits at once, even while the first is still stopping remote processes', async () => {
-    // The command prints the pid of its sshd session process; freezing it stalls the connection,
+    // The command (run by the login shell itself) prints its parent, the sshd session process; freezing it stalls the connection,
     // so the first Ctrl-C cannot finish its remote kill.
-    const child = execa('node', [ISUOPS_BIN, 'exec', ...cfg(), '-H', 'isu05', 'ps -o ppid= -p $PPID; sleep 3151'], { reject: false });
+    const child = execa('node', [ISUOPS_BIN, 'exec', ...cfg(), '-H', 'isu05', 'echo $PPID; sleep 3151'], { reject: false });
     const sessionPid = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().split(': ')[1]))));
     await execOnHost('isu05', `kill -STOP ${sessionPid}`);
     try {
