@@ -27,10 +27,31 @@ interface ServerSession {
   closed: boolean;
 }
 
+/** A channel opened for a peer; `dropped` once the peer gave it up (its output is then discarded). */
+interface PeerChannel {
+  ch: ClientChannel;
+  clientPaused: boolean;
+  dropped: boolean;
+}
+
+/**
+ * Gives a channel up: what is still queued in it is read and dropped, then it is closed. ssh2
+ * emits a channel's 'close' only after its 'end', so a paused channel with data queued (a CLI that
+ * stopped reading: a full local disk, Ctrl-C, kill -9) would otherwise never close, and would
+ * hold one of its connection's MaxSessions slots for good.
+ */
+function dropChannel(c: PeerChannel): void {
+  c.dropped = true;
+  c.ch.resume();
+  c.ch.stderr.resume();
+  c.ch.end();
+  c.ch.close();
+}
+
 interface Peer {
   socket: net.Socket;
   sessions: Map<number, ServerSession>;
-  channels: Map<number, { ch: ClientChannel; clientPaused: boolean }>;
+  channels: Map<number, PeerChannel>;
   /** The socket to the CLI is full: every channel of this peer waits for it to drain. */
   blocked: boolean;
 }
@@ -88,16 +109,17 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     if (peer.socket.destroyed) return;
     if (!peer.socket.write(encodeFrame(kind, id, payload)) && !peer.blocked) {
       peer.blocked = true;
-      for (const c of peer.channels.values()) c.ch.pause();
+      for (const c of peer.channels.values()) if (!c.dropped) c.ch.pause();
     }
   };
 
   const attachChannel = (peer: Peer, s: ServerSession, cid: number, ch: ClientChannel): void => {
-    peer.channels.set(cid, { ch, clientPaused: false });
+    const c: PeerChannel = { ch, clientPaused: false, dropped: false };
+    peer.channels.set(cid, c);
     s.channels.add(cid);
     if (peer.blocked) ch.pause();
-    ch.on('data', (d: Buffer) => send(peer, Kind.stdout, cid, d));
-    ch.stderr.on('data', (d: Buffer) => send(peer, Kind.stderr, cid, d));
+    ch.on('data', (d: Buffer) => c.dropped || send(peer, Kind.stdout, cid, d));
+    ch.stderr.on('data', (d: Buffer) => c.dropped || send(peer, Kind.stderr, cid, d));
     ch.on('exit', (code: number | null, signal?: string) => send(peer, Kind.exit, cid, { code: code ?? null, signal: signal ?? null }));
     ch.once('close', () => {
       peer.channels.delete(cid);
@@ -135,8 +157,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     peer.sessions.delete(s.sid);
     for (const cid of s.channels) {
       const c = peer.channels.get(cid);
-      c?.ch.end();
-      c?.ch.close();
+      if (c) dropChannel(c);
     }
     s.sftp.raw?.end();
     s.kept.release();
@@ -188,12 +209,14 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
       case Kind.eof:
         peer.channels.get(id)?.ch.end();
         break;
-      case Kind.close:
-        peer.channels.get(id)?.ch.close();
+      case Kind.close: {
+        const c = peer.channels.get(id);
+        if (c) dropChannel(c);
         break;
+      }
       case Kind.pause: {
         const c = peer.channels.get(id);
-        if (c) {
+        if (c && !c.dropped) {
           c.clientPaused = true;
           c.ch.pause();
         }
