@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
+import { fstatSync } from 'node:fs';
 
 /** Writes one line of isuops's own to stderr, after the terminal's echoed ^C. */
 const sayOnStderr = (line: string): void => {
@@ -30,8 +32,32 @@ export function watchInterrupt(say: (line: string) => void = sayOnStderr): { sig
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   process.stdout.once('error', () => controller.abort());
+  watchReader(() => controller.abort());
   // After a hangup, writes to the gone terminal fail (EIO): the run still ends as it should.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
   return { signal: controller.signal, interrupted: () => controller.signal.aborted };
+}
+
+/**
+ * Calls `onGone` when the reader of stdout (a pipe) has gone, even while nothing is written:
+ * `isuops tail ... | grep -m1 x` ends when grep does, not at the next line. Node cannot poll
+ * stdout for POLLERR itself, so GNU tail does it, as it does for its own output: `tail -f
+ * /dev/null` on the same stdout writes nothing and exits by SIGPIPE once the pipe has no reader
+ * (checked about once a second); `--pid` ends it with isuops, even a killed one. Elsewhere
+ * (no GNU tail) nothing changes.
+ */
+function watchReader(onGone: () => void): void {
+  try {
+    if (!fstatSync(1).isFIFO()) return;
+  } catch {
+    return;
+  }
+  const watcher = spawn('tail', ['-f', `--pid=${process.pid}`, '/dev/null'], { stdio: ['ignore', 'inherit', 'ignore'] });
+  watcher.on('error', () => undefined);
+  watcher.on('exit', (_code, signal) => {
+    if (signal === 'SIGPIPE') onGone();
+  });
+  watcher.unref();
+  process.once('exit', () => watcher.kill());
 }

@@ -37,6 +37,9 @@ if [ -n "$cur" ] && [ -f "$f" ]; then
     [ "$cs" -gt "$w" ] && k=$((cs - w + 1))
     # The window may start inside a line: drop that piece.
     b=$(tail -c +$k -- "$f" | head -c $((cs - k + 1)) | if [ $k -gt 1 ]; then sed 1d; else cat; fi | tail -n "$n" | wc -c)
+    # No whole line in the window (the last line is longer than it): show the window, the last
+    # line's end, rather than nothing.
+    if [ "$b" -eq 0 ] && [ "$n" != 0 ] && [ $k -gt 1 ]; then b=$((cs - k + 1)); fi
     st=$((cs - b))
   fi
   printf '%sstart:%s:%s\n' "$m" "$ci" "$st" >&2
