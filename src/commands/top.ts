@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { closeSync, createWriteStream, openSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { exitCodeFor } from '../exit-code.js';
@@ -54,6 +55,8 @@ export async function topCommand(opts: TopCommandOptions): Promise<number> {
   const board = new TopBoard(hosts);
   const tty = !opts.json && Boolean(process.stdout.isTTY);
   const quit = new AbortController();
+  // Every host and channel listens to this one signal.
+  setMaxListeners(0, quit.signal);
   const said: string[] = [];
   let view: TopView & { close?: () => void };
   if (tty) {
