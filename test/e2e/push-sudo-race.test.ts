@@ -14,7 +14,7 @@ const OUTSIDE = '/srv/isuops-race-outside';
 const local = mkdtempSync(path.join(os.tmpdir(), 'isuops-race-'));
 afterAll(async () => {
   rmSync(local, { recursive: true, force: true });
-  await execOnHost(host, `pkill -f isuops-racer; rm -rf ${TARGET} ${OUTSIDE}`);
+  await execOnHost(host, `pkill -f '[i]suops-racer'; rm -rf ${TARGET} ${OUTSIDE}`);
 });
 
 describe('push --delete --sudo against a racing user', () => {
@@ -45,7 +45,7 @@ describe('push --delete --sudo against a racing user', () => {
       expect(failedHosts).toBeLessThan(40);
     } finally {
       racer.kill('SIGKILL');
-      await execOnHost(host, 'pkill -f isuops-racer; true');
+      await execOnHost(host, "pkill -f '[i]suops-racer'; true");
     }
   }, 300_000);
 });
