@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -44,5 +44,44 @@ describe('names with control characters', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`isuops: isu01: no such file or directory: ${remote}/gone\\#033]0;title\\#007\n`);
     expect(r.stderr).not.toMatch(/[\u0007\u001b]/);
+  });
+});
+
+describe('long names and old times', () => {
+  it('a 250-byte name: push and pull keep their temporaries within NAME_MAX', async () => {
+    const src = path.join(local, 'long');
+    mkdirSync(src);
+    const name = `${'n'.repeat(246)}.log`;
+    writeFileSync(path.join(src, name), 'long\n');
+    const pushed = await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/long`]);
+    expect([pushed.exitCode, pushed.stdout], pushed.stderr).toEqual([0, `isu01: cd+++++++++ ${remote}/long/\nisu01: >f+++++++++ ${remote}/long/${name}\n`]);
+    const to = path.join(local, 'long-pulled');
+    const pulled = await runIsuops(['pull', ...cfg(), '--to', to, `${remote}/long/${name}`]);
+    expect([pulled.exitCode, pulled.stdout], pulled.stderr).toEqual([0, `isu01: >f+++++++++ ${remote}/long/${name}\n`]);
+    expect(readFileSync(path.join(to, 'isu01', remote, 'long', name), 'utf8')).toBe('long\n');
+  });
+
+  it('an mtime before 1970 is kept by push and by pull, as rsync keeps it', async () => {
+    const src = path.join(local, 'old');
+    mkdirSync(src);
+    const file = path.join(src, 'sixties.txt');
+    writeFileSync(file, 'old\n');
+    const t = new Date('1960-01-01T00:00:00Z');
+    utimesSync(file, t, t);
+    // The oracle: what rsync -t makes of the same file.
+    const viaRsync = path.join(local, 'old-rsync');
+    await execa('rsync', ['-t', file, `${viaRsync}`]);
+    const want = Math.floor(statSync(viaRsync).mtimeMs / 1000);
+    expect(want).toBe(t.getTime() / 1000);
+    const pushed = await runIsuops(['push', ...cfg(), file, '--dest', `${remote}/old.txt`]);
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    expect(Number((await execOnHost('isu01', `stat -c %Y ${remote}/old.txt`)).stdout.trim())).toBe(want);
+    // Up to date now: the second push has nothing to do.
+    const again = await runIsuops(['push', ...cfg(), file, '--dest', `${remote}/old.txt`]);
+    expect([again.exitCode, again.stdout]).toEqual([0, '']);
+    const to = path.join(local, 'old-pulled');
+    const pulled = await runIsuops(['pull', ...cfg(), '--to', to, `${remote}/old.txt`]);
+    expect([pulled.exitCode, pulled.stdout], pulled.stderr).toEqual([0, `isu01: >f+++++++++ ${remote}/old.txt\n`]);
+    expect(Math.floor(statSync(path.join(to, 'isu01', remote, 'old.txt')).mtimeMs / 1000)).toBe(want);
   });
 });

@@ -32,7 +32,8 @@ export function claimTemp(target: string): string {
 /** Gives the temp its mode and the remote mtime, then renames it over the target. */
 export async function commitTemp(temp: string, target: string, mode: number, mtime: number): Promise<void> {
   await chmod(temp, mode);
-  await utimes(temp, mtime, mtime);
+  // A Date: Node takes a negative number of seconds (before 1970) for "now".
+  await utimes(temp, new Date(mtime * 1000), new Date(mtime * 1000));
   await rename(temp, target);
   live.delete(temp);
 }

@@ -152,7 +152,7 @@ async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opt
         const viaSftp = item.remote.size < SFTP_MAX_BYTES && !opts.sudo && !opts.gzip;
         return (viaSftp ? sftpLimit : execLimit)(() =>
           attempt(item, async () => {
-            if (!item.decision.transfer) return utimes(item.localPath, item.remote.mtime, item.remote.mtime);
+            if (!item.decision.transfer) return utimes(item.localPath, new Date(item.remote.mtime * 1000), new Date(item.remote.mtime * 1000));
             const bytes = await fetchFile(session, viaSftp ? openSftp : undefined, item, mode, opts.signal);
             received.files += 1;
             received.bytes += bytes;

@@ -24,14 +24,15 @@ export function parseScanOutput(out: Buffer): ScanResult {
   const missing: string[] = [];
   const denied: string[] = [];
   for (const record of out.toString('utf8').split('\0')) {
-    const m = /^([fdMP]) (\d+) (\d+)(?:\.\d*)? ([0-7]+) (.+)$/s.exec(record);
+    // mtime: find's %T@, negative before 1970 (`-86399.5`): whole seconds round down, as st_mtime does.
+    const m = /^([fdMP]) (\d+) (-?\d+(?:\.\d*)?) ([0-7]+) (.+)$/s.exec(record);
     if (!m) continue;
     const [, type, size, mtime, mode, raw] = m;
     // `dir/` given with a slash comes back as `dir/`: one spelling per path.
     const p = path.posix.normalize(raw).replace(/(.)\/+$/, '$1');
     if (type === 'M') missing.push(p);
     else if (type === 'P') denied.push(p);
-    else if (!items.has(p)) items.set(p, { path: p, type: type === 'd' ? 'dir' : 'file', size: Number(size), mtime: Number(mtime), mode: parseInt(mode, 8) });
+    else if (!items.has(p)) items.set(p, { path: p, type: type === 'd' ? 'dir' : 'file', size: Number(size), mtime: Math.floor(Number(mtime)), mode: parseInt(mode, 8) });
   }
   return { items: [...items.values()], missing, denied };
 }

@@ -46,7 +46,8 @@ export function itemize(input: ItemizeInput): ItemDecision {
     };
   }
   const sizeDiff = local.type === 'file' && local.size !== remote.size;
-  const timeDiff = local.mtime !== remote.mtime;
+  // SFTP reports a time before 1970 as its unsigned 32-bit form: compared that way.
+  const timeDiff = local.mtime >>> 0 !== remote.mtime >>> 0;
   // Linux cannot chmod a symlink; rsync never reports p for one.
   const modeDiff = local.type !== 'symlink' && (remote.mode & 0o7777) !== input.wantMode;
   const uidDiff = input.owner?.uid !== undefined && input.owner.uid !== remote.uid;

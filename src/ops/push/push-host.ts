@@ -16,6 +16,7 @@ import type { ChmodFn } from './parse-chmod.js';
 import { planSource, type SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
 import { remoteRootFor } from './remote-target.js';
+import { firstLine, runRemote } from './run-remote.js';
 import { findMissingParents, scanRemote } from './scan-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import type { PushChange, PushResult, PushSource, WantedOwner } from './types.js';
@@ -106,6 +107,17 @@ async function planHost(session: HostSession, sftp: Sftp, opts: PushHostOptions,
   return scanned.map((s) => planSource(s.root, s.source.entries, s.remote, s.missingParents, { chmod: opts.chmod, checksum: opts.checksum, sameContent, owner, delete: opts.delete }));
 }
 
+// SFTP carries times as unsigned 32-bit seconds: a time before 1970 would land near 2106.
+const TOUCH_EACH = 'while [ $# -gt 1 ]; do touch -h -d "@$1" -- "$2" || exit 1; shift 2; done';
+
+/** Sets the times before 1970 that SFTP could not carry, with touch -h on the host (rsync sets them too). */
+async function setTimesBefore1970(session: HostSession, plans: readonly SourcePlan[], sudo: boolean): Promise<void> {
+  const args = plans.flatMap((plan) => plan.items.filter((i) => i.local.mtime < 0 && i.decision.code !== null).flatMap((i) => [String(i.local.mtime), i.path]));
+  if (args.length === 0) return;
+  const run = await runRemote(session, ['/bin/sh', '-c', TOUCH_EACH, 'isuops-touch', ...args], { sudo });
+  if (run.code !== 0) throw new PushError(`could not set a time before 1970: ${firstLine(run.stderr) || `touch exited with ${run.code ?? 'a signal'}`}`);
+}
+
 /**
  * Pushes every source to one host: scan over SFTP, compare, print rsync-style lines, write
  * (unless --dry-run), then --then when something changed. Always resolves to the host's result.
@@ -147,6 +159,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
     if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal, opts.signal);
     else for (const plan of plans) await applyWithSftp(sftp, plan, opts.readLocal, opts.signal, sent);
+    await setTimesBefore1970(session, plans, useSudo);
   } catch (err) {
     debug('%s: push failed: %s', host, (err as Error).stack);
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted while writing: each file is as it was or whole new' });

@@ -42,6 +42,7 @@ describe('scan script (real sh + find)', () => {
 describe('parseScanOutput', () => {
   const rec = (s: string): Buffer => Buffer.from(s.split('|').join('\0'));
   it('file', () => expect(parseScanOutput(rec('f 12 1700000000.5000000000 640 /var/log/a|')).items).toEqual([{ path: '/var/log/a', type: 'file', size: 12, mtime: 1700000000, mode: 0o640 }]));
+  it('file from before 1970 (whole seconds round down)', () => expect(parseScanOutput(rec('f 1 -86399.5000000000 644 /old|')).items).toEqual([{ path: '/old', type: 'file', size: 1, mtime: -86400, mode: 0o644 }]));
   it('dir, normalized', () => expect(parseScanOutput(rec('d 4096 1 755 //var/log/./x/|')).items[0].path).toBe('/var/log/x'));
   it('missing', () => expect(parseScanOutput(rec('M 0 0 0 /nope|')).missing).toEqual(['/nope']));
   it('denied', () => expect(parseScanOutput(rec('P 0 0 0 /var/log/mysql/slow.log|')).denied).toEqual(['/var/log/mysql/slow.log']));
