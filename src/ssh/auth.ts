@@ -7,7 +7,7 @@ import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import { ConnectError } from '../errors.js';
 import type { ResolvedHost } from './types.js';
-import { listAgentKeys, OneKeyAgent, readPublicBlob } from './agent.js';
+import { listAgentKeys, OneKeyAgent, readPublicBlob, Sha2Agent } from './agent.js';
 import { promptPassphrase } from './passphrase.js';
 
 const debug = debuglog('isuops');
@@ -16,7 +16,7 @@ const debug = debuglog('isuops');
 export const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];
 
 type AuthStep =
-  | { type: 'agent'; username: string; agent: string | OneKeyAgent }
+  | { type: 'agent'; username: string; agent: Sha2Agent }
   | { type: 'publickey'; username: string; key: ParsedKey };
 
 // Parsed once per file for the whole run: 200 hosts must not mean 200 key parses or prompts.
@@ -54,6 +54,7 @@ async function parseKeyFile(file: string): Promise<ParsedKey | null> {
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key) cacheSigningKey(key);
+  if (key) refuseSha1Signatures(key, file);
   return key ?? null;
 }
 
@@ -78,6 +79,18 @@ function cacheSigningKey(key: ParsedKey): void {
       return err as Error;
     }
   }) as ParsedKey['sign'];
+}
+
+/** The one line for a server that would only take a SHA-1 RSA signature (OpenSSH 8.8+ will not make one either). */
+export function sha1Refusal(what: string): Error {
+  return new Error(`refusing to sign with SHA-1 (ssh-rsa) for ${what}: the server accepts no rsa-sha2-256/512 signature, which OpenSSH 8.8 and later require too`);
+}
+
+/** ssh2 signs an RSA key with SHA-1 when the server announces no rsa-sha2-*: refused, as ssh does. */
+function refuseSha1Signatures(key: ParsedKey, file: string): void {
+  if (key.type !== 'ssh-rsa') return;
+  const sign = key.sign.bind(key);
+  key.sign = ((data: Buffer, algo?: string) => (algo === 'sha256' || algo === 'sha512' ? sign(data, algo) : sha1Refusal(`the RSA key ${file}`))) as ParsedKey['sign'];
 }
 
 /** Loads (once per run) the private key in `file`; null when the file is missing, like ssh. */
@@ -124,7 +137,7 @@ export async function buildAuthSteps(host: ResolvedHost, opts: AuthOptions = {})
     const agent = await listAgentKeys(socket);
     if (agent.ok) {
       agentBlobs = agent.blobs;
-      if (!host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: socket });
+      if (!host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: new Sha2Agent(socket) });
     } else if (!warnedAgents.has(socket)) {
       warnedAgents.add(socket);
       opts.warn?.(`warning: ssh-agent at ${socket} is not reachable (${agent.why}): using the key files`);

@@ -24,9 +24,14 @@ export interface ConnectOptions {
 }
 
 /** Turns an ssh2 connection error into one line an operator can act on. */
-export function describeConnectError(err: Error & { level?: string; code?: string }, host: ResolvedHost, timeoutSec: number): string {
+export function describeConnectError(err: Error & { level?: string; code?: string }, host: ResolvedHost, timeoutSec: number, hostKeyAlgorithms?: string[]): string {
   const where = `${host.hostname}:${host.port}`;
+  // ssh: "Unable to negotiate with H port P: no matching host key type found. Their offer: ..."
+  if (/no matching host key format/.test(err.message)) {
+    return `unable to negotiate with ${where}: no matching host key type found (HostKeyAlgorithms offered: ${(hostKeyAlgorithms ?? []).join(',')})`;
+  }
   if (err.level === 'client-timeout') return `timed out after ${timeoutSec}s connecting to ${where}`;
+  if (/refusing to sign with SHA-1/.test(err.message)) return `${err.message.replace(/^Error signing data with key: /, '')} (${host.user}@${where})`;
   if (err.level === 'client-authentication') return `permission denied (publickey) for ${host.user}@${where}`;
   switch (err.code) {
     case 'ECONNREFUSED': return `connection refused by ${where}`;
@@ -87,7 +92,7 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
     client.on('error', (err: Error & { level?: string }) => {
       debug('%s: connect error %s (%s)', host.name, err.message, err.level);
       if (keyFailure) finish(new HostKeyError(keyFailure));
-      else finish(new ConnectError(describeConnectError(err, host, timeoutSec), err.level ?? 'client-socket', { cause: err }));
+      else finish(new ConnectError(describeConnectError(err, host, timeoutSec, serverHostKey), err.level ?? 'client-socket', { cause: err }));
     });
     client.on('close', () => finish(new ConnectError(keyFailure ?? `connection closed by ${host.hostname}:${host.port}`, keyFailure ? 'host-key' : 'client-socket')));
     client.connect({

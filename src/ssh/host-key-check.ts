@@ -1,3 +1,4 @@
+import { DEFAULT_HOST_KEY_ALGORITHMS } from './config/algorithms.js';
 import type { ResolvedHost } from './types.js';
 import {
   formatKnownHostsName,
@@ -8,16 +9,6 @@ import {
   verifyHostKey,
 } from './known-hosts.js';
 
-// ssh2's host key algorithms, in OpenSSH's preference order.
-const HOST_KEY_ALGORITHMS = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'rsa-sha2-512',
-  'rsa-sha2-256',
-  'ssh-rsa',
-];
 
 /** The name ssh looks up in known_hosts: HostKeyAlias or HostName, as `[name]:port` off port 22. */
 export function knownHostsName(host: ResolvedHost): string {
@@ -33,8 +24,10 @@ function knownHostsFiles(host: ResolvedHost): string[] {
  * so a host known by its ECDSA key is not refused because ED25519 was negotiated.
  */
 export async function hostKeyAlgorithmsFor(host: ResolvedHost): Promise<string[]> {
+  // an explicit HostKeyAlgorithms is offered as written, as ssh does (it reorders only its default)
+  if (host.hostKeyAlgorithms !== undefined) return host.hostKeyAlgorithms;
   const lines = await readKnownHostsFiles(knownHostsFiles(host));
-  return preferKnownHostKeyAlgorithms(HOST_KEY_ALGORITHMS, listKnownKeyTypes(lines, [knownHostsName(host)]));
+  return preferKnownHostKeyAlgorithms(DEFAULT_HOST_KEY_ALGORITHMS, listKnownKeyTypes(lines, [knownHostsName(host)]));
 }
 
 /** Checks the key a server sent; resolves to undefined when accepted, else the one-line reason. */

@@ -29,6 +29,12 @@ export interface ResolvedHost {
   globalKnownHostsFiles: string[];
   strictHostKeyChecking: StrictMode;
   hostKeyAlias?: string;
+  /** HostKeyAlgorithms when set (resolved to ssh2's names, in order); unset: isuops's default order. */
+  hostKeyAlgorithms?: string[];
+  /** RevokedHostKeys files (a KRL from `ssh-keygen -k`, or public keys one per line). */
+  revokedHostKeys?: string[];
+  /** HashKnownHosts: a new host is written as `|1|salt|hash`. */
+  hashKnownHosts?: boolean;
   /** Seconds; undefined means none set (isuops then uses its default of 10). */
   connectTimeout?: number;
   serverAliveInterval: number;

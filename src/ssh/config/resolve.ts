@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { formatJumpList, jumpNameProblem, parseJumpList } from '../jump.js';
 import type { ConnectOverrides, JumpSpec, ResolvedHost } from '../types.js';
 import { applyOption, collectOptions, type CollectedOptions } from './evaluate.js';
+import { parseHostKeyAlgorithms } from './algorithms.js';
 import { isKnownKeyword, keywordSpelling, REFUSED } from './keywords.js';
 import { badOption, checkOptionValue, lineArgs, type SshConfigSource } from './source.js';
 import { expandEnvVars, expandTilde, expandTokens, FILE_TOKENS, makeTokenValues, PROXY_TOKENS, type TokenValues } from './tokens.js';
@@ -108,6 +109,11 @@ export function resolveHost(
     proxyJump: [],
   };
   if (hostKeyAlias !== undefined) resolved.hostKeyAlias = hostKeyAlias;
+  const algorithms = get('hostkeyalgorithms');
+  if (algorithms !== undefined) resolved.hostKeyAlgorithms = parseHostKeyAlgorithms(algorithms, 'HostKeyAlgorithms');
+  const revoked = opts.single.get('revokedhostkeys');
+  if (revoked !== undefined && revoked[0]!.toLowerCase() !== 'none') resolved.revokedHostKeys = revoked.map((p) => expandFile(p, 'RevokedHostKeys'));
+  if (get('hashknownhosts') !== undefined) resolved.hashKnownHosts = parseFlagValue(get('hashknownhosts') as string, 'HashKnownHosts');
   const timeout = get('connecttimeout');
   if (timeout !== undefined && timeout !== 'none') resolved.connectTimeout = parseTimeValue(timeout, 'ConnectTimeout');
   const persist = get('controlpersist');

@@ -5,6 +5,7 @@ import { debuglog } from 'node:util';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { UsageError } from '../../errors.js';
 import { expandGlob } from './fs-glob.js';
+import { checkHostKeyAlgorithms } from './algorithms.js';
 import { isKnownKeyword } from './keywords.js';
 import { matchPatternList } from './pattern.js';
 import { expandTilde } from './tokens.js';
@@ -239,6 +240,12 @@ export function checkOptionValue(key: string, args: string[], where: string): vo
       break;
     case 'controlpersist':
       parseControlPersistValue(first, where);
+      break;
+    case 'hostkeyalgorithms':
+      checkHostKeyAlgorithms(first, where);
+      break;
+    case 'hashknownhosts':
+      parseFlagValue(first, where);
       break;
     default:
       break;
