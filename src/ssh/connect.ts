@@ -107,7 +107,7 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
       algorithms: { serverHostKey },
       // Returning nothing and calling `verify` later keeps ssh2 waiting; a returned Promise would be taken as "accept".
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void): undefined => {
-        checkServerKey(host, key).then(
+        checkServerKey(host, key, opts.warn).then(
           (failure) => {
             keyFailure = failure;
             verify(failure === undefined);

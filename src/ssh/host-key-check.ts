@@ -1,6 +1,8 @@
 import { DEFAULT_HOST_KEY_ALGORITHMS } from './config/algorithms.js';
 import type { ResolvedHost } from './types.js';
+import { isRevoked, readRevokedFile } from './known-hosts/revoked.js';
 import {
+  fingerprintSha256,
   formatKnownHostsName,
   listKnownKeyTypes,
   parseKeyBlob,
@@ -30,16 +32,34 @@ export async function hostKeyAlgorithmsFor(host: ResolvedHost): Promise<string[]
   return preferKnownHostKeyAlgorithms(DEFAULT_HOST_KEY_ALGORITHMS, listKnownKeyTypes(lines, [knownHostsName(host)]));
 }
 
-/** Checks the key a server sent; resolves to undefined when accepted, else the one-line reason. */
-export async function checkServerKey(host: ResolvedHost, blob: Buffer): Promise<string | undefined> {
+/**
+ * Checks the key a server sent; resolves to undefined when accepted, else the one-line reason.
+ * RevokedHostKeys is checked first (a file that cannot be read refuses the host, as with ssh);
+ * a new host that cannot be written to known_hosts is `warn`ed about and accepted, as with ssh.
+ */
+export async function checkServerKey(host: ResolvedHost, blob: Buffer, warn?: (message: string) => void): Promise<string | undefined> {
   const name = knownHostsName(host);
+  const key = parseKeyBlob(blob);
+  for (const file of host.revokedHostKeys ?? []) {
+    let set;
+    try {
+      set = await readRevokedFile(file);
+    } catch (err) {
+      return `cannot check the host key of ${name} against RevokedHostKeys ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}: refusing to connect`;
+    }
+    if (isRevoked(set, blob)) {
+      return `host key for ${name} is revoked (RevokedHostKeys ${file}; server sent ${key.type} ${fingerprintSha256(blob)}): refusing to connect`;
+    }
+  }
   const result = await verifyHostKey({
     files: knownHostsFiles(host),
     names: [name],
-    key: parseKeyBlob(blob),
+    key,
     strict: host.strictHostKeyChecking,
     appendTo: host.userKnownHostsFiles[0],
     hostToken: name,
+    hash: host.hashKnownHosts === true,
   });
+  if (result.ok && result.warning) warn?.(`warning: ${result.warning}`);
   return result.ok ? undefined : result.message;
 }

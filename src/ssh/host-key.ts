@@ -56,10 +56,19 @@ export async function verifyHostKey(opts: VerifyHostKeyOptions): Promise<VerifyH
       debug('added %s %s to %s', opts.hostToken, fingerprintSha256(opts.key.data), appendTo);
       return { ok: true, added: true };
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      return { ok: true, added: false, warning: `could not add ${opts.hostToken} to ${appendTo}: ${why}` };
+      return { ok: true, added: false, warning: `Failed to add the host to the list of known hosts (${appendTo}): ${describeWriteError(err)}` };
     }
   });
+}
+
+/** Why known_hosts could not be written, in a few words (no raw errno text). */
+function describeWriteError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on device',
+    EISDIR: 'it is a directory', ENOTDIR: 'a part of the path is not a directory', ENOENT: 'no such file or directory',
+  };
+  return (e.code && words[e.code]) ?? (e instanceof Error ? e.message : String(err));
 }
 
 /** The verdict for one lookup; `append` means a new host that may be written. */

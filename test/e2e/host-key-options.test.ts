@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -70,5 +70,48 @@ describe('SHA-1 ssh-rsa signatures are refused by default (OpenSSH 8.8+)', () =>
     expect(withSha1.exitCode, withSha1.stderr).toBe(0);
     const r2 = await runIsuops(['exec', '-F', config, '-H', 'rsahost', '-o', 'HostKeyAlgorithms=+ssh-rsa', 'true']);
     expect(r2.exitCode, r2.stderr).toBe(0);
+  });
+});
+
+describe('RevokedHostKeys', () => {
+  const hostKey = () => path.join(labDir(), 'hosts', 'isu01', 'ssh_host_ed25519_key.pub');
+  const make = async (name: string, lines: string[] | undefined): Promise<string> => {
+    const file = path.join(dir, name);
+    if (lines === undefined) {
+      writeFileSync(file, readFileSync(hostKey()));
+      return file;
+    }
+    const spec = path.join(dir, `${name}.spec`);
+    writeFileSync(spec, `${lines.join('\n')}\n`);
+    await execa('ssh-keygen', ['-q', '-k', '-f', file, spec]);
+    return file;
+  };
+  const fingerprint = async () => (await execa('ssh-keygen', ['-l', '-f', hostKey()])).stdout.split(' ')[1]!;
+
+  const cases: Array<[string, () => Promise<string>]> = [
+    ['a KRL of the key (ssh-keygen -k)', async () => make('krl-key', [readFileSync(hostKey(), 'utf8').trim()])],
+    ['a KRL of its SHA256 fingerprint', async () => make('krl-hash', [`hash: ${await fingerprint()}`])],
+    ['a KRL of its SHA-1 hash', async () => make('krl-sha1', [`sha1: ${readFileSync(hostKey(), 'utf8').trim()}`])],
+    ['a plain list of public keys', async () => make('plain-list', undefined)],
+  ];
+  it.each(cases)('%s: that host is refused like ssh refuses it, the others connect', async (_what, build) => {
+    const krl = await build();
+    const lab = path.join(labDir(), 'ssh_config');
+    const oracle = await ssh(lab, 'isu01', ['-o', `RevokedHostKeys=${krl}`]);
+    expect(oracle.exitCode).toBe(255);
+    expect(oracle.stderr).toContain(`revoked by file ${krl}`);
+    const r = await runIsuops(['exec', '-F', lab, '-H', 'isu01,isu02', '-o', `RevokedHostKeys=${krl}`, 'true']);
+    expect(r.stderr).toMatch(new RegExp(`isuops: isu01: host key for [0-9.]+ is revoked \\(RevokedHostKeys ${krl}; server sent ssh-ed25519 SHA256:\\S+\\): refusing to connect`));
+    expect(r.stderr).toContain('1 ok, 0 failed, 1 unreachable');
+    expect(r.exitCode).toBe(255);
+  });
+
+  it('a RevokedHostKeys file that is not there refuses every host, as with ssh', async () => {
+    const lab = path.join(labDir(), 'ssh_config');
+    const missing = path.join(dir, 'no-such-krl');
+    expect((await ssh(lab, 'isu01', ['-o', `RevokedHostKeys=${missing}`])).exitCode).toBe(255);
+    const r = await runIsuops(['exec', '-F', lab, '-H', 'isu01', '-o', `RevokedHostKeys=${missing}`, 'true']);
+    expect(r.stderr).toContain(`against RevokedHostKeys ${missing}: no such file: refusing to connect`);
+    expect(r.exitCode).toBe(255);
   });
 });
