@@ -3,6 +3,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-code.js';
 import { parseDuration, parseInterval } from './commands/duration.js';
+
+// bin/isuops makes its V8 cache directory with this once the bundle has run (one mkdir -p for the project)
+export { makeDirsSync } from './fs/make-dirs.js';
 import { addFleetOptions, addOutputOptions, parsePositiveInt, parseSeconds } from './commands/fleet-options.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { hostPaths } from './layout.js';
+import { makeDirsSync } from '../fs/make-dirs.js';
 
 /**
  * The lab's second login user: its ~/.bashrc costs what pyenv/nvm/conda init cost on real fleets
@@ -47,7 +48,7 @@ export function renderHeavyInit(): string {
 
 /** Writes the heavy user's .bashrc and its init file into its home (only when they differ). */
 export function ensureHeavyHome(ids: { uid: number; gid: number }, home = `/home/${HEAVY_USER}`): void {
-  fs.mkdirSync(home, { recursive: true });
+  makeDirsSync(home);
   for (const [name, text] of [['.bashrc', renderHeavyBashrc()], [INIT_FILE, renderHeavyInit()]] as const) {
     const file = path.join(home, name);
     if (readText(file) === text) continue;
@@ -61,7 +62,7 @@ export function ensureHeavyHome(ids: { uid: number; gid: number }, home = `/home
 /** The host's log directory, writable by the heavy user (done on every lab up: kept hosts too). */
 export function ensureBashrcLog(dir: string, name: string, ids: { uid: number; gid: number }): void {
   const logDir = hostPaths(dir, name).privateDir(path.dirname(BASHRC_READS_LOG));
-  fs.mkdirSync(logDir, { recursive: true });
+  makeDirsSync(logDir);
   fs.chownSync(logDir, ids.uid, ids.gid);
 }
 

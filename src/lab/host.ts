@@ -9,6 +9,7 @@ import { isProcessAlive, readCmdline, readNamespaces } from './proc.js';
 import { remoteScript } from '../remote/scripts.js';
 import { findLabDirInside, keeperArgs, renderEtcHosts, renderSshdConfig } from './render.js';
 import type { LabHost } from './types.js';
+import { makeDirsSync } from '../fs/make-dirs.js';
 
 const debug = util.debuglog('isuops');
 export const SSHD = '/usr/sbin/sshd';
@@ -23,9 +24,9 @@ export async function prepareHost(
   const hp = hostPaths(dir, host.name);
   for (const p of PRIVATE_DIRS) {
     const src = hp.privateDir(p);
-    fs.mkdirSync(src, { recursive: true });
+    makeDirsSync(src);
     const rel = findLabDirInside(p, dir);
-    if (rel) fs.mkdirSync(path.join(src, rel), { recursive: true });
+    if (rel) makeDirsSync(path.join(src, rel));
   }
   fs.chmodSync(hp.privateDir('/tmp'), 0o1777);
   fs.chownSync(hp.privateDir('/home/isucon'), ids.uid, ids.gid);

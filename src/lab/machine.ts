@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { UsageError } from '../errors.js';
 import { LAB_USER, PRIVATE_DIRS, labPaths } from './layout.js';
 import { SSHD } from './host.js';
+import { makeDirsSync } from '../fs/make-dirs.js';
 
 const SUDOERS = '/etc/sudoers.d/isuops-lab';
 
@@ -42,7 +43,7 @@ export function ensureLabSudoers(user: string): void {
   const file = user === LAB_USER ? SUDOERS : `${SUDOERS}-${user}`;
   const sudoers = `# written by isuops lab up\n${user} ALL=(ALL:ALL) NOPASSWD: ALL\n`;
   if (readText(file) !== sudoers) {
-    fs.mkdirSync('/etc/sudoers.d', { recursive: true });
+    makeDirsSync('/etc/sudoers.d');
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, sudoers, { mode: 0o440 });
     fs.renameSync(tmp, file);
@@ -51,14 +52,14 @@ export function ensureLabSudoers(user: string): void {
 
 /** Mount points and sshd's privilege separation dir on the machine itself. */
 export function ensureMachineDirs(): void {
-  fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  for (const p of PRIVATE_DIRS) fs.mkdirSync(p, { recursive: true });
+  makeDirsSync('/run/sshd', 0o755);
+  for (const p of PRIVATE_DIRS) makeDirsSync(p);
 }
 
 /** The lab's client key pair and authorized_keys (kept across lab down / up). */
 export async function ensureClientKey(dir: string): Promise<void> {
   const lp = labPaths(dir);
-  fs.mkdirSync(lp.hostsDir, { recursive: true, mode: 0o755 });
+  makeDirsSync(lp.hostsDir, 0o755);
   if (!fs.existsSync(lp.clientKey)) {
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'isuops-lab', '-f', lp.clientKey]);
   }

@@ -1,12 +1,20 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { HostEvent } from '../ops/events.js';
 import type { HostResult } from '../ops/result.js';
 import type { Renderer } from './types.js';
+import { UsageError } from '../errors.js';
+import { makeDirsSync } from '../fs/make-dirs.js';
 
 /** -o DIR: each host's stdout to DIR/<host>.out and stderr to DIR/<host>.err, bytes unchanged. */
 export function createOutDirRenderer(dir: string, hosts: readonly string[]): Renderer {
-  mkdirSync(dir, { recursive: true });
+  try {
+    makeDirsSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is not a directory' : (err as Error).message;
+    throw new UsageError(`--out-dir ${dir}: cannot create it: ${why}`, { cause: err });
+  }
   const files = new Map<string, WriteStream>();
   // Every host gets both files, empty when it printed nothing, so `ls DIR` shows the whole fleet.
   const open = (host: string, kind: 'out' | 'err'): WriteStream => {

@@ -1,4 +1,4 @@
-import { mkdir, utimes } from 'node:fs/promises';
+import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { debuglog } from 'node:util';
 import pLimit from 'p-limit';
@@ -17,6 +17,7 @@ import { decidePull, type PullDecision } from './plan.js';
 import { describeLocalError } from './pull-error.js';
 import { scanHost } from './scan-host.js';
 import type { PullChange, PullResult, RemoteItem } from './types.js';
+import { makeDirs } from '../../fs/make-dirs.js';
 
 const debug = debuglog('isuops');
 
@@ -67,7 +68,7 @@ async function planHost(session: HostSession, items: readonly RemoteItem[], opts
 
 /** Fetches one file into a temp beside its local path and renames it into place; resolves to the bytes. */
 async function fetchFile(session: HostSession, sftp: (() => Promise<Sftp>) | undefined, item: PlannedItem, mode: ReadMode, signal: AbortSignal): Promise<number> {
-  await mkdir(path.dirname(item.localPath), { recursive: true });
+  await makeDirs(path.dirname(item.localPath));
   const temp = claimTemp(item.localPath);
   try {
     const bytes = sftp ? await fetchWithSftp(await sftp(), item.remote.path, temp) : await fetchWithExec(session, item.remote.path, temp, mode, signal);
@@ -144,7 +145,7 @@ async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opt
       errors.push(local?.message ?? (err as Error).message);
     }
   };
-  for (const item of plan) if (item.remote.type === 'dir' && item.decision.code !== null) await attempt(item, () => mkdir(item.localPath, { recursive: true }).then(() => undefined));
+  for (const item of plan) if (item.remote.type === 'dir' && item.decision.code !== null) await attempt(item, () => makeDirs(item.localPath));
   await Promise.all(
     plan
       .filter((item) => item.remote.type === 'file' && (item.decision.transfer || item.decision.setTime))

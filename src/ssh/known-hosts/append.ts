@@ -1,7 +1,8 @@
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { hashHostName } from './match-host.js';
 import type { HostKey } from './types.js';
+import { makeDirs } from '../../fs/make-dirs.js';
 
 /** Tail of the promise chain per absolute path: appends within this process run one at a time. */
 const chains = new Map<string, Promise<unknown>>();
@@ -35,7 +36,7 @@ export function formatKnownHostsEntry(hostToken: string, key: HostKey, hash = fa
  * Callers that may race should run this inside queueFileTask.
  */
 export async function appendKnownHostsText(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await makeDirs(dirname(file), 0o700);
   const prefix = (await endsWithoutNewline(file)) ? '\n' : '';
   await appendFile(file, prefix + text, { mode: 0o600 });
 }
