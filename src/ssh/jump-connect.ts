@@ -4,7 +4,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { ConnectError, HostKeyError } from '../errors.js';
 import { connectHost, DEFAULT_CONNECT_TIMEOUT, type ConnectOptions } from './connect.js';
 import { planJumpRoute, type JumpHop, type ResolveHop } from './jump-route.js';
-import { expandProxyCommand, spawnProxyCommand, type ProxyProcess } from './proxy-command.js';
+import { spawnProxyCommand, type ProxyProcess } from './proxy-command.js';
 import type { ResolvedHost } from './types.js';
 
 const debug = debuglog('isuops');
@@ -78,12 +78,7 @@ export function makeConnector(opts: ConnectorOptions): Connector {
   };
 
   const route = (host: ResolvedHost): JumpHop | undefined => {
-    if (!routes.has(host)) {
-      const planned = planJumpRoute(host, resolveHop);
-      // a ProxyCommand anywhere on the way is expanded now: a name it must not get is refused before anything runs
-      for (const h of [host, ...hopsOf(planned)]) if (h.proxyCommand !== undefined) expandProxyCommand(h);
-      routes.set(host, planned);
-    }
+    if (!routes.has(host)) routes.set(host, planJumpRoute(host, resolveHop));
     return routes.get(host);
   };
 
@@ -215,12 +210,6 @@ export function makeConnector(opts: ConnectorOptions): Connector {
       for (const proxy of proxies) proxy.kill();
     },
   };
-}
-
-function hopsOf(hop: JumpHop | undefined): ResolvedHost[] {
-  const out: ResolvedHost[] = [];
-  for (let h = hop; h; h = h.via) out.push(h.host);
-  return out;
 }
 
 /** A shared promise, given up on (not cancelled) when this host's signal aborts. */

@@ -8,7 +8,7 @@ export const IMPLEMENTED = new Set([
   'host', 'match', 'include', 'hostname', 'user', 'port', 'identityfile', 'identitiesonly', 'identityagent',
   'userknownhostsfile', 'globalknownhostsfile', 'stricthostkeychecking', 'hostkeyalias', 'connecttimeout',
   'serveraliveinterval', 'serveralivecountmax', 'proxyjump', 'proxycommand', 'hostkeyalgorithms',
-  'revokedhostkeys', 'hashknownhosts', 'ignoreunknown',
+  'revokedhostkeys', 'hashknownhosts', 'ignoreunknown', 'controlpersist',
 ]);
 
 /**
@@ -25,7 +25,7 @@ export const IGNORED = new Set([
   'forwardagent', 'forwardx11', 'forwardx11trusted', 'forwardx11timeout', 'xauthlocation', 'escapechar',
   'enableescapecommandline', 'requesttty', 'sessiontype', 'stdinnull', 'forkafterauthentication', 'visualhostkey',
   'obscurekeystroketiming', 'loglevel', 'logverbose', 'syslogfacility', 'fingerprinthash', 'batchmode',
-  'sendenv', 'controlmaster', 'controlpath', 'controlpersist', 'addkeystoagent', 'versionaddendum', 'tag',
+  'sendenv', 'controlmaster', 'controlpath', 'addkeystoagent', 'versionaddendum', 'tag',
   'channeltimeout', 'warnweakcrypto',
   // forwarding isuops never asks for, so nothing to clear or to fail on
   'exitonforwardfailure', 'gatewayports', 'clearallforwardings', 'permitremoteopen', 'streamlocalbindmask',
