@@ -9,6 +9,7 @@ import { makeResult, type HostStatus } from '../result.js';
 import { hashRemoteFiles } from './checksum.js';
 import { collectDiffs } from './collect-diffs.js';
 import { predictFailure } from './dry-run/predict.js';
+import { clearThenPending, isThenPending, markThenPending, thenMarkerPath } from './then-marker.js';
 import type { LocalReader } from './local-reader.js';
 import { DELETING, formatItemPath } from './itemize.js';
 import { resolveOwner } from './owner.js';
@@ -128,16 +129,21 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
   let changes: PushChange[] = [];
   let sent: SendCount = { files: 0, bytes: 0 };
   let diffs: PushResult['diffs'];
+  let thenFailed = false;
   const finish = (status: HostStatus, fields: { error?: string; exitCode?: number | null; signal?: string | null } = {}): PushResult => ({
     ...makeResult(host, status, { ...fields, durationMs: Date.now() - started }),
+    ...(thenFailed ? { thenFailed } : {}),
     changed: changes.length > 0,
     changes,
     filesSent: sent.files,
     bytesSent: sent.bytes,
     ...(diffs ? { diffs } : {}),
   });
+  const marker = opts.then !== undefined ? thenMarkerPath(opts.then, opts.sudo) : undefined;
+  let sftp: Sftp;
+  let thenLeftOver = false;
   try {
-    const sftp = await session.sftp();
+    sftp = await session.sftp();
     let owner: WantedOwner | undefined;
     let useSudo = opts.sudo;
     if (opts.chown) {
@@ -150,14 +156,20 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     changes = plans.flatMap(listChanges);
     for (const change of changes) opts.emit({ type: 'stdout', host, line: Buffer.from(formatChange(change)) });
     if (opts.diff) diffs = await collectDiffs(session, sftp, plans, useSudo);
-    if (changes.length === 0) return finish('ok');
-    if (opts.dryRun) {
+    if (changes.length === 0) {
+      thenLeftOver = marker !== undefined && (await isThenPending(sftp, marker));
+      if (!thenLeftOver) return finish('ok');
+      opts.emit({ type: 'notice', host, message: `--then did not succeed after an earlier push (~/${marker}): ${opts.dryRun ? 'a real run runs it' : 'running it now'}` });
+      if (opts.dryRun) return finish('ok');
+    } else if (opts.dryRun) {
       // Fails where the real run would, with its words: a dry run that says "would change" can be trusted.
       const problem = await predictFailure(session, sftp, plans, { sudo: useSudo, delete: opts.delete });
       return problem === null ? finish('ok') : finish('failed', { error: problem });
     }
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
-    if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal, opts.signal);
+    if (changes.length === 0) {
+      // only the left-over --then to run
+    } else if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal, opts.signal);
     else for (const plan of plans) await applyWithSftp(sftp, plan, opts.readLocal, opts.signal, sent);
     await setTimesBefore1970(session, plans, useSudo);
   } catch (err) {
@@ -168,9 +180,18 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     const message = err instanceof PushError ? err.message : describeSftpError(err, '?').message;
     return finish('failed', { error: message });
   }
-  if (opts.then !== undefined && !opts.signal.aborted) {
+  if (opts.then !== undefined && marker !== undefined) {
+    // Left until --then succeeds: a later push with nothing to change still runs it.
+    if (!thenLeftOver) await markThenPending(sftp, marker, opts.then);
+    const again = '(the next push with this --then runs it, even with nothing to change)';
+    if (opts.signal.aborted) return finish('interrupted', { error: `interrupted before --then: every change was made, --then did not run ${again}` });
     const then = await execOnHost(session, { command: opts.then, sudo: opts.sudo, signal: opts.signal, emit: opts.emit });
-    if (!then.ok) return finish(then.status, { error: `--then: ${then.error}`, exitCode: then.exitCode, signal: then.signal });
+    if (!then.ok) {
+      thenFailed = true;
+      const made = changes.length > 0 ? 'every change above was made, ' : '';
+      return finish(then.status, { error: `--then failed: ${then.error}; ${made}--then is left pending ${again}`, exitCode: then.exitCode, signal: then.signal });
+    }
+    await clearThenPending(sftp, marker);
   }
   return finish('ok');
 }

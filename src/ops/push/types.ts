@@ -54,6 +54,8 @@ export interface PushResult extends HostResult {
   changes: PushChange[];
   filesSent: number;
   bytesSent: number;
+  /** --then failed after the changes were made (they were: `changed` counts the host). */
+  thenFailed?: boolean;
   /** --diff: one unified diff (or a one-line note) per changed file. */
   diffs?: Array<{ path: string; text: string }>;
 }

@@ -23,14 +23,18 @@ const INTERRUPTED = 'interrupted';
  * Runs `fn` for every item, each through the limiter `limitOf` gives it; none is started once
  * one has failed or the run is interrupted (`signal`). Waits for those started (an upload in
  * flight ends, and removes its temp, before the host's result is given), then throws the first
- * failure, or INTERRUPTED.
+ * failure, or INTERRUPTED when an item was left unstarted.
  */
 export async function forEachFile<T>(items: readonly T[], limitOf: (item: T) => LimitFunction, fn: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let failure: { err: unknown } | undefined;
+  let skipped = false;
   await Promise.all(
     items.map((item) =>
       limitOf(item)(async () => {
-        if (failure || signal?.aborted) return;
+        if (failure || signal?.aborted) {
+          skipped = true;
+          return;
+        }
         try {
           await fn(item);
         } catch (err) {
@@ -40,7 +44,8 @@ export async function forEachFile<T>(items: readonly T[], limitOf: (item: T) => 
     ),
   );
   if (failure) throw failure.err;
-  throwIfInterrupted(signal);
+  // A Ctrl-C that came once every item had started left nothing undone: the host is complete.
+  if (skipped) throwIfInterrupted(signal);
 }
 
 /** Throws INTERRUPTED once the run is interrupted. */

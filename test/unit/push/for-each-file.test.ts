@@ -57,6 +57,22 @@ describe('forEachFile', () => {
     expect(ended.sort()).toEqual([0, 1]);
   });
 
+  it('a Ctrl-C once every item has started: those end, and it resolves (nothing was left undone)', async () => {
+    const abort = new AbortController();
+    const ended: number[] = [];
+    await forEachFile(
+      [0, 1, 2],
+      () => pLimit(3),
+      async (i) => {
+        if (i === 2) abort.abort();
+        await tick(10);
+        ended.push(i);
+      },
+      abort.signal,
+    );
+    expect(ended.sort()).toEqual([0, 1, 2]);
+  });
+
   it('resolves when every item went through', async () => {
     const seen: number[] = [];
     await forEachFile([1, 2, 3], () => pLimit(2), async (i) => void seen.push(i));
