@@ -10,7 +10,8 @@
 #          The lines are the kernel's own text, less what nobody reads: stat's intr and
 #          softirq lines, meminfo keys other than MemTotal, MemFree, MemAvailable,
 #          Buffers and Cached, and the process lines whose CPU time has not moved since
-#          that process was last sent. Each record is flushed whole.
+#          that process was last sent. Each record is written whole, in one write when
+#          it fits in 32 KiB (one SSH packet or a few, not one per line).
 # Exit:    runs until stopped (its process group is killed); when sleep refuses INTERVAL
 #          (its message on stderr) the loop ends, then awk, with awk's status.
 # Needs:   cat, sleep, awk (POSIX, with fflush: mawk, gawk, busybox), /proc; getconf and
@@ -27,26 +28,28 @@ done
 # The filter (see Output): one long-lived awk, fed by the loop below.
 # shellcheck disable=SC2016
 prog='
+  function out(line) { o = o line "\n"; if (length(o) > 32768) { printf "%s", o; o = "" } }
   index($0, m) == 1 {
     if ($0 == m "end") {
       g = ""
       for (p in seen) if (seen[p] != n) { delete seen[p]; delete last[p]; g = g " " p }
-      if (g != "") print m "gone" g
+      if (g != "") out(m "gone" g)
       n++
-      print
+      printf "%s%s\n", o, $0
+      o = ""
       fflush()
-    } else print
+    } else out($0)
     next
   }
   /^[0-9]+ \(/ {
     r = $0; sub(/^.*\) /, "", r); split(r, f, " ")
     v = f[20] " " (f[12] + f[13]); seen[$1] = n
-    if (last[$1] != v) { last[$1] = v; print }
+    if (last[$1] != v) { last[$1] = v; out($0) }
     next
   }
   /^(intr|softirq) / { next }
   /^[A-Za-z][A-Za-z0-9_()]*: +[0-9]+( kB)?$/ && !/^(MemTotal|MemFree|MemAvailable|Buffers|Cached):/ { next }
-  { print }
+  { out($0) }
 '
 # mawk fills its whole input buffer before it reads a line (a record would wait for the next one):
 # -W interactive makes it take lines as they come. Other awks warn about -W: plain awk then.

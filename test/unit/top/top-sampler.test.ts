@@ -28,13 +28,13 @@ const SHELLS: Record<string, { shell: string; env?: NodeJS.ProcessEnv }> = {
   busybox: { shell: path.join(busyboxBin, 'sh'), env: { ...process.env, PATH: `${busyboxBin}:${process.env.PATH}` } },
 };
 
-/** Runs the sampler with `shell` on this machine; `during` acts while it samples. */
-async function sample(name: string, intervalSec: number, during: () => Promise<void>): Promise<Run> {
+/** Runs the sampler with `shell` on this machine; `during` acts while it samples (`records()`: how many so far). */
+async function sample(name: string, intervalSec: number, during: (records: () => number) => Promise<void>): Promise<Run> {
   const { shell, env } = SHELLS[name];
   const child = spawn(shell, ['-c', remoteScript('top-sampler'), 'isuops-top', String(intervalSec), marker], { detached: true, env });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await during();
+  await during(() => out.split(`\n${marker}end\n`).length - 1);
   // The whole group, as the exec wrapper does: the loop and awk are the shell's children.
   process.kill(-child.pid!, 'SIGKILL');
   await new Promise((r) => child.on('close', r));
@@ -58,19 +58,25 @@ const shells = Object.keys(SHELLS).filter((name) => existsSync(name === 'busybox
 describe.each(shells)('the sampler under %s', (shell) => {
   it('says hello, then sends records: unmoved processes once, busy ones each time, ended ones as gone', async () => {
     const children: ChildProcess[] = [];
-    const run = await sample(shell, 0.3, async () => {
+    // On a busy machine a record of every process can take long: records are counted, not waited for.
+    const until = async (records: () => number, n: number) => {
+      for (let i = 0; i < 300 && records() < n; i++) await sleep(50);
+    };
+    const run = await sample(shell, 0.3, async (records) => {
       children.push(spawn('sleep', ['30']));
       children.push(spawn('sh', ['-c', 'while :; do :; done']));
-      await sleep(1000);
+      await sleep(100);
+      const start = records();
+      await until(records, start + 3);
       children[0].kill('SIGKILL');
-      await sleep(1000);
+      await until(records, start + 6);
       children[1].kill('SIGKILL');
     });
     const [idle, hog] = children.map((c) => c.pid!);
     const said = parseSamplerLine(run.hello, marker);
     expect(said?.kind).toBe('hello');
     if (said?.kind === 'hello') expect(said.hello.clockTicks).toBeGreaterThan(0);
-    expect(run.records.length).toBeGreaterThanOrEqual(4);
+    expect(run.records.length).toBeGreaterThanOrEqual(6);
 
     const snapshots = run.records.map((r) => parseRecord(r.lines));
     const pidsOf = (i: number) => snapshots[i].procs.map((p) => p.pid);
@@ -96,7 +102,7 @@ describe.each(shells)('the sampler under %s', (shell) => {
     const samples = run.records.map((r, i) => rates.push(snapshots[i], r.gone)).filter((s) => s !== undefined);
     // The busy loop is among the top processes while it runs (on a shared machine, at some share of a core).
     expect(samples.some((s) => s.top.some((p) => p.pid === hog && p.cpu > 0))).toBe(true);
-  }, 20_000);
+  }, 40_000);
 });
 
 describe.each(shells)('the sampler under %s, timing', (shell) => {
