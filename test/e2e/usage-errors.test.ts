@@ -23,7 +23,7 @@ const refused: Array<[string, string[], RegExp]> = [
   ['tail --since for files only', ['tail', '--since', 'today', ...labArgs(), 'nginx', '/var/log/syslog'], /^isuops: --since applies to systemd units only \(journalctl --since\); for files use -n N$/m],
   ['tail -p', ['tail', '-p', '4', ...labArgs(), 'nginx'], /^isuops: -p does not apply to tail: every host is followed at once$/m],
   ['hosts -p', ['hosts', '-p', '3', ...labArgs()], /^isuops: -p does not apply to hosts: it connects to no host$/m],
-  ['help of a command that does not exist', ['help', 'nosuch'], /^isuops: unknown command 'nosuch' \(commands: exec, push, pull, tail, hosts, daemon, lab/m],
+  ['help of a command that does not exist', ['help', 'nosuch'], /^isuops: unknown command 'nosuch' \(commands: exec, push, pull, tail, [a-z, ]+\)$/m],
 ];
 
 describe('usage errors: exit 2, one clear line, nothing run', () => {
