@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -83,5 +83,24 @@ describe('long names and old times', () => {
     const pulled = await runIsuops(['pull', ...cfg(), '--to', to, `${remote}/old.txt`]);
     expect([pulled.exitCode, pulled.stdout], pulled.stderr).toEqual([0, `isu01: >f+++++++++ ${remote}/old.txt\n`]);
     expect(Math.floor(statSync(path.join(to, 'isu01', remote, 'old.txt')).mtimeMs / 1000)).toBe(want);
+  });
+});
+
+describe('symlinks already inside --to', () => {
+  it('are replaced as rsync replaces them (a real directory, a real file), never written through', async () => {
+    await execOnHost('isu01', `mkdir -p ${remote}/sl/sub && echo remote > ${remote}/sl/f.log && echo sub > ${remote}/sl/sub/g.log`);
+    const to = path.join(local, 'sl-to');
+    const victim = path.join(local, 'sl-victim');
+    const here = path.join(to, 'isu01', remote, 'sl');
+    mkdirSync(here, { recursive: true });
+    mkdirSync(victim);
+    writeFileSync(path.join(victim, 'f'), 'victim\n');
+    symlinkSync(path.join(victim, 'f'), path.join(here, 'f.log'));
+    symlinkSync(victim, path.join(here, 'sub'));
+    const r = await runIsuops(['pull', ...cfg(), '--to', to, `${remote}/sl`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect([readdirSync(victim), readFileSync(path.join(victim, 'f'), 'utf8')]).toEqual([['f'], 'victim\n']);
+    expect([lstatSync(path.join(here, 'sub')).isDirectory(), lstatSync(path.join(here, 'f.log')).isFile()]).toEqual([true, true]);
+    expect([readFileSync(path.join(here, 'sub', 'g.log'), 'utf8'), readFileSync(path.join(here, 'f.log'), 'utf8')]).toEqual(['sub\n', 'remote\n']);
   });
 });

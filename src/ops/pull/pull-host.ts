@@ -11,13 +11,13 @@ import { makeResult, type HostStatus } from '../result.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { fetchWithExec, fetchWithSftp, type ReadMode } from './fetch.js';
 import { claimTemp, commitTemp, discardTemp } from './local-temp.js';
+import { makeLocalDirs } from './local-dir.js';
 import { localPathFor } from './local-layout.js';
 import { lstatLocal } from './local-state.js';
 import { decidePull, type PullDecision } from './plan.js';
 import { describeLocalError } from './pull-error.js';
 import { scanHost } from './scan-host.js';
 import type { PullChange, PullResult, RemoteItem } from './types.js';
-import { makeDirs } from '../../fs/make-dirs.js';
 
 const debug = debuglog('isuops');
 
@@ -67,8 +67,8 @@ async function planHost(session: HostSession, items: readonly RemoteItem[], opts
 }
 
 /** Fetches one file into a temp beside its local path and renames it into place; resolves to the bytes. */
-async function fetchFile(session: HostSession, sftp: (() => Promise<Sftp>) | undefined, item: PlannedItem, mode: ReadMode, signal: AbortSignal): Promise<number> {
-  await makeDirs(path.dirname(item.localPath));
+async function fetchFile(session: HostSession, sftp: (() => Promise<Sftp>) | undefined, item: PlannedItem, mode: ReadMode, signal: AbortSignal, dirs: (dir: string) => Promise<void>): Promise<number> {
+  await dirs(path.dirname(item.localPath));
   const temp = claimTemp(item.localPath);
   try {
     const bytes = sftp ? await fetchWithSftp(await sftp(), item.remote.path, temp) : await fetchWithExec(session, item.remote.path, temp, mode, signal);
@@ -126,6 +126,7 @@ async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opt
   const mode: ReadMode = { sudo: opts.sudo, gzip: opts.gzip };
   let sftp: Promise<Sftp> | undefined;
   const openSftp = (): Promise<Sftp> => (sftp ??= session.sftp());
+  const dirs = makeLocalDirs(opts.hostDir);
   const execLimit = pLimit(EXEC_IN_FLIGHT);
   const sftpLimit = pLimit(SFTP_IN_FLIGHT);
   // After a full local disk no new file is started (as rsync stops): every one would fail the same way.
@@ -145,7 +146,7 @@ async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opt
       errors.push(local?.message ?? (err as Error).message);
     }
   };
-  for (const item of plan) if (item.remote.type === 'dir' && item.decision.code !== null) await attempt(item, () => makeDirs(item.localPath));
+  for (const item of plan) if (item.remote.type === 'dir' && item.decision.code !== null) await attempt(item, () => dirs(item.localPath));
   await Promise.all(
     plan
       .filter((item) => item.remote.type === 'file' && (item.decision.transfer || item.decision.setTime))
@@ -154,7 +155,7 @@ async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opt
         return (viaSftp ? sftpLimit : execLimit)(() =>
           attempt(item, async () => {
             if (!item.decision.transfer) return utimes(item.localPath, new Date(item.remote.mtime * 1000), new Date(item.remote.mtime * 1000));
-            const bytes = await fetchFile(session, viaSftp ? openSftp : undefined, item, mode, opts.signal);
+            const bytes = await fetchFile(session, viaSftp ? openSftp : undefined, item, mode, opts.signal, dirs);
             received.files += 1;
             received.bytes += bytes;
           }),
