@@ -33,6 +33,8 @@ export function describeConnectError(err: Error & { level?: string; code?: strin
   if (err.level === 'client-timeout') return `timed out after ${timeoutSec}s connecting to ${where}`;
   if (/refusing to sign with SHA-1/.test(err.message)) return `${err.message.replace(/^Error signing data with key: /, '')} (${host.user}@${where})`;
   if (err.level === 'client-authentication') return `permission denied (publickey) for ${host.user}@${where}`;
+  // ssh2's parser on bytes that are no SSH identification line (ssh: kex_exchange_identification)
+  if (/^Invalid header|^Bad identification|^Protocol version not supported/.test(err.message)) return `not an SSH server at ${where} (${err.message})`;
   switch (err.code) {
     case 'ECONNREFUSED': return `connection refused by ${where}`;
     case 'ENOTFOUND':
@@ -68,8 +70,11 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       if (err) {
-        client.end();
+        // destroy first: ssh2's destroy() skips a socket that end() already half-closed, and a peer
+        // that keeps sending (garbage instead of SSH) would then hold the process until ssh2's own
+        // readyTimeout
         client.destroy?.();
+        client.end();
         reject(err);
       } else {
         coalesceWrites(client);
