@@ -36,6 +36,8 @@ export function describeConnectError(err: Error & { level?: string; code?: strin
   // ssh2's parser on bytes that are no SSH identification line (ssh: kex_exchange_identification)
   if (/^Invalid header|^Bad identification|^Protocol version not supported/.test(err.message)) return `not an SSH server at ${where} (${err.message})`;
   switch (err.code) {
+    case 'EMFILE':
+    case 'ENFILE': return `out of file descriptors on this machine (${err.code}: too many open files) connecting to ${where}: lower -p, or raise the limit (ulimit -n)`;
     case 'ECONNREFUSED': return `connection refused by ${where}`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN': return `could not resolve hostname ${host.hostname}`;
@@ -44,6 +46,11 @@ export function describeConnectError(err: Error & { level?: string; code?: strin
     case 'ECONNRESET': return `connection reset by ${where}`;
     default: return `${err.message} (${where})`;
   }
+}
+
+/** A failure of this machine, not of the host: out of file descriptors. */
+function localError(err: Error & { code?: string }): boolean {
+  return err.code === 'EMFILE' || err.code === 'ENFILE';
 }
 
 /**
@@ -97,7 +104,7 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
     client.on('error', (err: Error & { level?: string }) => {
       debug('%s: connect error %s (%s)', host.name, err.message, err.level);
       if (keyFailure) finish(new HostKeyError(keyFailure));
-      else finish(new ConnectError(describeConnectError(err, host, timeoutSec, serverHostKey), err.level ?? 'client-socket', { cause: err }));
+      else finish(new ConnectError(describeConnectError(err, host, timeoutSec, serverHostKey), localError(err) ? 'local' : err.level ?? 'client-socket', { cause: err }));
     });
     client.on('close', () => finish(new ConnectError(keyFailure ?? `connection closed by ${host.hostname}:${host.port}`, keyFailure ? 'host-key' : 'client-socket')));
     client.connect({

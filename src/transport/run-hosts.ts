@@ -22,6 +22,8 @@ function makeFailure(host: ResolvedHost, err: unknown, started: number): HostRes
   if (err instanceof ConnectError && err.level === 'interrupted') {
     return makeResult(host.name, 'interrupted', { error: err.message, durationMs });
   }
+  // this machine ran out of something (file descriptors): the host was never tried, it is not unreachable
+  if (err instanceof ConnectError && err.level === 'local') return makeResult(host.name, 'failed', { error: (err as Error).message, durationMs });
   return makeResult(host.name, 'unreachable', { error: (err as Error).message, durationMs });
 }
 
