@@ -32,7 +32,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   const chown = opts.chown !== undefined ? parseChown(opts.chown) : undefined;
   const { sources, skipped } = await scanSources(paths, process.cwd());
   const fleet = await prepareFleet(opts);
-  for (const p of skipped) process.stderr.write(`isuops: skipping ${p}: not a regular file, directory or symlink\n`);
+  for (const p of skipped) process.stderr.write(`isuops: skipping ${p}\n`);
   const hashLocal = makeLocalHasher();
   const readLocal = makeLocalReader();
   return runFleet(

@@ -104,3 +104,22 @@ describe('symlinks already inside --to', () => {
     expect([readFileSync(path.join(here, 'sub', 'g.log'), 'utf8'), readFileSync(path.join(here, 'f.log'), 'utf8')]).toEqual(['sub\n', 'remote\n']);
   });
 });
+
+describe('names that are not UTF-8', () => {
+  it('are refused with one line naming the path escaped (\\#377), push and pull; the other files go', async () => {
+    const src = path.join(local, 'nu');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'good.txt'), 'good\n');
+    writeFileSync(Buffer.concat([Buffer.from(`${src}/bad`), Buffer.from([0xff]), Buffer.from('name')]), 'bad\n');
+    const pushed = await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/nu`]);
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    expect(pushed.stderr).toContain(`isuops: skipping ${src}/bad\\#377name: name is not UTF-8 (isuops carries names as UTF-8)\n`);
+    expect(lines(pushed.stdout)).toContain(`isu01: >f+++++++++ ${remote}/nu/good.txt`);
+    await execOnHost('isu01', `printf x > "${remote}/nu/$(printf 'bad\\377x')"`);
+    const to = path.join(local, 'nu-pulled');
+    const pulled = await runIsuops(['pull', ...cfg(), '--to', to, `${remote}/nu`]);
+    expect(pulled.exitCode).toBe(1);
+    expect(pulled.stderr).toContain(`isuops: isu01: name is not UTF-8, not pulled (isuops carries names as UTF-8): ${remote}/nu/bad\\#377x\n`);
+    expect(readFileSync(path.join(to, 'isu01', remote, 'nu', 'good.txt'), 'utf8')).toBe('good\n');
+  });
+});

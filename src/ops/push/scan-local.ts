@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { escapeBytes, isUtf8 } from '../../core/escape-controls.js';
 import { UsageError } from '../../errors.js';
 import type { EntryType, LocalEntry, PushSource } from './types.js';
 
@@ -16,7 +17,7 @@ function scanEntry(localPath: string, rel: string, out: LocalEntry[], skipped: s
   const st = lstatSync(localPath);
   const type = typeOf(st);
   if (!type) {
-    skipped.push(localPath);
+    skipped.push(`${localPath}: not a regular file, directory or symlink`);
     return;
   }
   out.push({
@@ -30,13 +31,16 @@ function scanEntry(localPath: string, rel: string, out: LocalEntry[], skipped: s
   });
   if (type !== 'dir') return;
   // Sorted by name (bytewise, like rsync's file list) so the itemized order is stable.
-  const names = readdirSync(localPath).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Names travel as UTF-8 strings: one that is not valid UTF-8 is refused (listed, escaped).
+  const raw = readdirSync(localPath, { encoding: 'buffer' });
+  for (const b of raw) if (!isUtf8(b)) skipped.push(`${localPath}/${escapeBytes(b)}: name is not UTF-8 (isuops carries names as UTF-8)`);
+  const names = raw.filter(isUtf8).map((b) => b.toString('utf8')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const name of names) scanEntry(path.join(localPath, name), rel === '' ? name : `${rel}/${name}`, out, skipped);
 }
 
 /**
  * Scans every PATH before anything connects. A missing or unreadable path is a usage error
- * naming it (exit 2). Devices, fifos and sockets are skipped and listed in `skipped`.
+ * naming it (exit 2). Devices, fifos and sockets, and names that are not UTF-8, are skipped and listed in `skipped` (`PATH: why`).
  */
 export async function scanSources(args: readonly string[], cwd: string): Promise<{ sources: PushSource[]; skipped: string[] }> {
   const sources: PushSource[] = [];

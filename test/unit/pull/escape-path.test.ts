@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { escapeBytes } from '../../../src/core/escape-controls.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,4 +22,16 @@ describe('escapePath agrees with rsync -i', () => {
   for (const name of ['plain.log', 'a b', 'new\nline', 'tab\there', 'cr\rx', '$(x);`y`', 'ünï']) {
     it(JSON.stringify(name), () => expect(escapePath(name)).toBe(rsyncName(name)));
   }
+});
+
+describe('escapeBytes (names that are not UTF-8)', () => {
+  it.each([
+    [Buffer.from('plain'), 'plain'],
+    [Buffer.from([0x62, 0xff, 0x78]), 'b\\#377x'],
+    [Buffer.from('é\u001b'), 'é\\#033'],
+    [Buffer.from([0xe2, 0x82]), '\\#342\\#202'],
+    [Buffer.concat([Buffer.from('€'), Buffer.from([0xc3])]), '€\\#303'],
+  ])('%s -> %s', (bytes, want) => {
+    expect(escapeBytes(bytes)).toBe(want);
+  });
 });
