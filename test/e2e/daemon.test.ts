@@ -210,10 +210,10 @@ describe('kept connections', () => {
     const viaEnv = await run(['exec', ...labArgs(), 'true'], { ISUOPS_CONTROL_PERSIST: 'no' });
     expect(viaEnv.exitCode).toBe(0);
     expect(await status()).toBeUndefined();
-    const kept = await run(['exec', '-o', 'ControlPersist=1', ...labArgs(), 'true']);
+    const kept = await run(['exec', '-o', 'ControlPersist=4', ...labArgs(), 'true']);
     expect(kept.exitCode).toBe(0);
     expect((await status())?.connections).toHaveLength(labHosts().length);
-    await waitFor('the daemon to end after its connections idled out', async () => (await status()) === undefined, 10_000);
+    await waitFor('the daemon to end after its connections idled out', async () => (await status()) === undefined, 20_000);
   });
 
   it('push and pull go through kept connections (SFTP calls through the daemon)', async () => {
