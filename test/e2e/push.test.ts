@@ -156,7 +156,7 @@ describe('push', () => {
     await execOnHost('isu05', `echo drift > ${target}`);
     const fails = await push([svc, '--dest', '/etc/systemd/system/', '--sudo', '--then', 'exit 3']);
     expect(fails.exitCode).toBe(1);
-    expect(fails.stderr).toContain('isuops: isu05: --then: exit code 3');
+    expect(fails.stderr).toContain('isuops: isu05: --then failed: exit code 3; ');
   });
 
   it('--sudo pushes a directory of many files as root: each file whole and atomic, names as data, modes and times kept; --chown', async () => {
