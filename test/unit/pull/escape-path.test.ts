@@ -14,7 +14,8 @@ function rsyncName(name: string): string {
   rmSync(src, { recursive: true, force: true });
   mkdirSync(src);
   writeFileSync(path.join(src, name), '');
-  const out = execFileSync('rsync', ['-ni', '-r', `${src}/`, path.join(root, 'dst')], { encoding: 'utf8' });
+  // rsync escapes every non-ASCII byte in the C locale: the oracle is rsync as an operator runs it, in a UTF-8 locale.
+  const out = execFileSync('rsync', ['-ni', '-r', `${src}/`, path.join(root, 'dst')], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
   return out.split('\n').find((l) => l.startsWith('>f'))!.slice(12);
 }
 
