@@ -66,6 +66,18 @@ async function optional(name) {
   return existsSync(file) ? import(pathToFileURL(file).href) : undefined;
 }
 
+/** Runs `fn` with kept connections off for every isuops it starts (ISUOPS_CONTROL_PERSIST=no). */
+async function cold(fn) {
+  const before = process.env.ISUOPS_CONTROL_PERSIST;
+  process.env.ISUOPS_CONTROL_PERSIST = 'no';
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.ISUOPS_CONTROL_PERSIST;
+    else process.env.ISUOPS_CONTROL_PERSIST = before;
+  }
+}
+
 await attempt('startup', () => benchStartup({ repo, runs: Math.max(runs, 3) }));
 
 // as many hosts as the benches asked for need: --only rtt,bastion needs none of the main lab
@@ -91,14 +103,19 @@ if (lab) {
   results.sshOptions = sshOptionText(lab);
   const { unavailable } = results.peers;
   try {
-    await attempt('exec', () => benchExec({ lab, repo, counts, runs, work, unavailable }));
-    await attempt('push', () => benchPush({ lab, repo, runs, work, unavailable }));
-    await attempt('tail', () => benchTail({ lab, repo, runs, work, unavailable }));
-    await attempt('pull', async () => {
-      const mod = await optional('pull');
-      if (!mod?.benchPull) throw new Error('bench/pull.mjs (benchPull) does not exist yet');
-      if (!/\bpull\b/.test(isuops('--help'))) throw new Error('isuops has no pull command yet');
-      return mod.benchPull({ lab, repo, runs });
+    // These rows set isuops beside OpenSSH loops that connect afresh every run: isuops too, with no
+    // kept connection (its daemon would make every run after the first warm). The warm rows below
+    // set kept connections beside OpenSSH's ControlPersist masters.
+    await cold(async () => {
+      await attempt('exec', () => benchExec({ lab, repo, counts, runs, work, unavailable }));
+      await attempt('push', () => benchPush({ lab, repo, runs, work, unavailable }));
+      await attempt('tail', () => benchTail({ lab, repo, runs, work, unavailable }));
+      await attempt('pull', async () => {
+        const mod = await optional('pull');
+        if (!mod?.benchPull) throw new Error('bench/pull.mjs (benchPull) does not exist yet');
+        if (!/\bpull\b/.test(isuops('--help'))) throw new Error('isuops has no pull command yet');
+        return mod.benchPull({ lab, repo, runs });
+      });
     });
     await attempt('bashrc', () => benchBashrc({ lab, repo, runs }));
     await attempt('warm', () => benchWarmExec({ lab, repo, runs }));
@@ -109,7 +126,7 @@ if (lab) {
   }
 }
 // the bastion lab puts its fleet in a network namespace of its own: another lab, after this one
-await attempt('bastion', async () => {
+await cold(() => attempt('bastion', async () => {
   const mod = await optional('bastion');
   if (!mod?.benchBastion || !mod.startBastionLab) throw new Error('bench/bastion.mjs (benchBastion, startBastionLab) does not exist yet');
   const blab = await mod.startBastionLab({ repo, dir: bastionDir, base: bastionBase, count: 50 });
@@ -118,7 +135,7 @@ await attempt('bastion', async () => {
   } finally {
     if (!args.includes('--keep-lab')) await blab.down();
   }
-});
+}));
 
 // the latency lab: 5 hosts behind the lab's latency proxy, after the others are down
 await attempt('rtt', async () => {
