@@ -74,43 +74,38 @@ export class SshConnection {
     }
   }
 
-  private async openExec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
+  private openExec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
+    return this.openCounted<ClientChannel>((done) => this.client.exec(command, done), attach);
+  }
+
+  /** A new SFTP session (a channel of its own, counted in the budget until it closes). */
+  openSftp(): Promise<SFTPWrapper> {
+    return this.openCounted<SFTPWrapper>((done) => this.client.sftp(done));
+  }
+
+  /**
+   * Opens a channel within the MaxSessions budget: its slot is freed when it closes, or at once
+   * when the open fails. `attach` runs synchronously with the channel, before any of its events.
+   */
+  private async openCounted<T extends { once(event: 'close', listener: () => void): unknown }>(
+    open: (done: (err: Error | undefined, channel: T) => void) => void,
+    attach?: (channel: T) => void,
+  ): Promise<T> {
     const release = await this.channels.acquire();
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       try {
-        this.client.exec(command, (err, channel) => {
+        open((err, channel) => {
           if (err) {
             release();
             reject(err);
             return;
           }
           channel.once('close', release);
-          attach(channel);
+          attach?.(channel);
           resolve(channel);
         });
       } catch (err) {
         // ssh2 throws when the connection is already gone
-        release();
-        reject(err);
-      }
-    });
-  }
-
-  /** A new SFTP session (a channel of its own, counted in the budget until it closes). */
-  async openSftp(): Promise<SFTPWrapper> {
-    const release = await this.channels.acquire();
-    return new Promise<SFTPWrapper>((resolve, reject) => {
-      try {
-        this.client.sftp((err, sftp) => {
-          if (err) {
-            release();
-            reject(err);
-            return;
-          }
-          sftp.once('close', release);
-          resolve(sftp);
-        });
-      } catch (err) {
         release();
         reject(err);
       }
