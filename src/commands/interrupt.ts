@@ -39,13 +39,18 @@ export function watchInterrupt(say: (line: string) => void = sayOnStderr): { sig
   return { signal: controller.signal, interrupted: () => controller.signal.aborted };
 }
 
+// The watcher starts only once a run has lasted this long: a short run (most exec, push, pull)
+// ends before it would check even once, and spawning it cost every piped run ~10 ms of start-up.
+// A reader that goes away earlier is still seen at the next write (EPIPE).
+const READER_WATCH_DELAY_MS = 1000;
+
 /**
  * Calls `onGone` when the reader of stdout (a pipe) has gone, even while nothing is written:
  * `isuops tail ... | grep -m1 x` ends when grep does, not at the next line. Node cannot poll
  * stdout for POLLERR itself, so GNU tail does it, as it does for its own output: `tail -f
  * /dev/null` on the same stdout writes nothing and exits by SIGPIPE once the pipe has no reader
  * (checked about once a second); `--pid` ends it with isuops, even a killed one. Elsewhere
- * (no GNU tail) nothing changes.
+ * (no GNU tail) nothing changes. It is started after READER_WATCH_DELAY_MS of run time.
  */
 function watchReader(onGone: () => void): void {
   try {
@@ -53,6 +58,10 @@ function watchReader(onGone: () => void): void {
   } catch {
     return;
   }
+  setTimeout(() => startReaderWatcher(onGone), READER_WATCH_DELAY_MS).unref();
+}
+
+function startReaderWatcher(onGone: () => void): void {
   const watcher = spawn('tail', ['-f', `--pid=${process.pid}`, '/dev/null'], { stdio: ['ignore', 'inherit', 'ignore'] });
   watcher.on('error', () => undefined);
   watcher.on('exit', (_code, signal) => {
