@@ -110,7 +110,7 @@ export class DaemonSession implements HostSession {
           reject(new SftpSessionLost());
           return;
         }
-        reject(Object.assign(new Error(e.message), e.code !== undefined ? { code: e.code } : {}));
+        reject(Object.assign(new Error(e.message), e.code !== undefined ? { code: e.code } : {}, e.path !== undefined ? { path: e.path } : {}));
       });
       this.link.send(Kind.sftp, id, encodeWithBytes({ sid: this.sid, op, args }, bytes));
     });
@@ -146,5 +146,6 @@ function makeSftpClient(call: Call): SftpClient {
     fastGet: (remote, local, mode) => v('fastGet', remote, path.resolve(local), mode),
     readFile: (p) => call('readFile', [p]).then((r) => Buffer.from(r.bytes)),
     putBuffer: (remote, data, attrs) => call('putBuffer', [remote, attrs], data).then(() => undefined),
+    scanTree: (req) => v('scanTree', req),
   };
 }

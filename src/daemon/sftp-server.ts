@@ -15,7 +15,7 @@ export interface SftpSlot {
 
 type RunOnKept = <T>(kept: KeptConnection, connectTimeout: number | undefined, fn: (conn: SshConnection) => Promise<T>) => Promise<T>;
 
-const OPS = new Set(['lstat', 'stat', 'readdir', 'readlink', 'realpath', 'mkdir', 'setstat', 'lsetstat', 'rename', 'unlink', 'rmdir', 'symlink', 'fastPut', 'fastGet', 'readFile', 'putBuffer']);
+const OPS = new Set(['lstat', 'stat', 'readdir', 'readlink', 'realpath', 'mkdir', 'setstat', 'lsetstat', 'rename', 'unlink', 'rmdir', 'symlink', 'fastPut', 'fastGet', 'readFile', 'putBuffer', 'scanTree']);
 
 function plain(value: unknown): unknown {
   if (value === undefined || value === null || typeof value !== 'object') return value ?? null;
@@ -54,9 +54,10 @@ export async function serveSftp(
     const args = head.op === 'putBuffer' ? [head.args[0], bytes, head.args[1]] : head.args;
     const value = await (sftp[head.op as keyof SftpClient] as (...a: unknown[]) => Promise<unknown>)(...args);
     if (Buffer.isBuffer(value)) answer({ ok: true }, value);
-    else answer({ ok: true, value: plain(value) });
+    // a tree scan's reply is plain data already (strings and numbers)
+    else answer({ ok: true, value: head.op === 'scanTree' ? value : plain(value) });
   } catch (err) {
-    const e = err as Error & { code?: unknown };
-    answer({ ok: false, error: { message: e.message, code: typeof e.code === 'number' ? e.code : undefined, lost: err instanceof SftpSessionLost || s.kept.current === undefined } });
+    const e = err as Error & { code?: unknown; path?: unknown };
+    answer({ ok: false, error: { message: e.message, code: typeof e.code === 'number' ? e.code : undefined, path: typeof e.path === 'string' ? e.path : undefined, lost: err instanceof SftpSessionLost || s.kept.current === undefined } });
   }
 }

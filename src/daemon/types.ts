@@ -42,7 +42,8 @@ export interface SftpCallHead {
 export interface SftpReplyHead {
   ok: boolean;
   value?: unknown;
-  error?: { message: string; code?: number; lost?: boolean };
+  /** `path`: the path a tree scan's failed call was made on. */
+  error?: { message: string; code?: number; path?: string; lost?: boolean };
 }
 
 /** One kept connection in `daemon status`. */

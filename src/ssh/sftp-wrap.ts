@@ -1,5 +1,6 @@
 import type { FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
 import { SftpSessionLost } from '../transport/sftp-errors.js';
+import { scanTree } from '../transport/sftp-scan.js';
 import type { SftpClient } from '../transport/sftp-types.js';
 
 type Cb<T> = (err: Error | undefined | null, value: T) => void;
@@ -34,7 +35,7 @@ export function wrapSftp(sftp: SFTPWrapper): SftpClient {
       });
     });
   };
-  return {
+  const client: SftpClient = {
     lstat: (p: string) => call<Stats>((cb) => sftp.lstat(p, cb)),
     stat: (p: string) => call<Stats>((cb) => sftp.stat(p, cb)),
     readdir: (p: string) => call<FileEntryWithStats[]>((cb) => sftp.readdir(p, cb as never)),
@@ -68,6 +69,8 @@ export function wrapSftp(sftp: SFTPWrapper): SftpClient {
       const failed = (await Promise.allSettled(steps)).find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     },
+    scanTree: (req) => scanTree(client, req),
   };
+  return client;
 }
 

@@ -1,3 +1,5 @@
+import type { ScannedTree, TreeScanRequest } from './sftp-scan.js';
+
 /** File attributes as SFTP reports them (times in seconds since the epoch). */
 export interface SftpAttrs {
   mode: number;
@@ -50,4 +52,9 @@ export interface SftpClient {
   readFile(p: string): Promise<Buffer>;
   /** Writes `data` as a new file `remote` with `attrs` (mode, times) in two round trips. */
   putBuffer(remote: string, data: Buffer, attrs: SftpSetAttrs & { mode: number }): Promise<void>;
+  /**
+   * The tree `req` names (see sftp-scan.ts), walked where the SFTP session is: through the daemon
+   * that is one request and one compact reply instead of one round trip per directory.
+   */
+  scanTree(req: TreeScanRequest): Promise<ScannedTree>;
 }

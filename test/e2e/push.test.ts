@@ -136,6 +136,19 @@ describe('push', () => {
     expect(readdirSync(onHost('isu04', path.dirname(locked)))).toEqual([]);
   });
 
+  it('a remote directory that cannot be read fails that host with "permission denied" and its path, found by the remote scan (exit 1)', async () => {
+    const tree = path.join(local, 'scan-denied');
+    write(path.join(tree, 'sub', 'f.conf'), 'x\n');
+    write(path.join(tree, 'top.conf'), 'y\n');
+    // isu02: sub/ exists there, root's and unreadable: the walk cannot list it
+    await execOnHost('isu02', `mkdir -p ${tree}/sub && chown isucon ${tree} && chown root:root ${tree}/sub && chmod 700 ${tree}/sub`);
+    const r = await push([`${tree}/`, '--dest', tree]);
+    expect(r.exitCode).toBe(1);
+    expect(lines(r.stderr).filter((l) => l.startsWith('isuops: isu02:'))).toEqual([`isuops: isu02: permission denied: ${tree}/sub (try --sudo)`]);
+    expect(r.stderr).toMatch(/push: 4 changed, 0 up to date, 1 failed/);
+    expect(readFileSync(onHost('isu03', path.join(tree, 'sub', 'f.conf')), 'utf8')).toBe('x\n');
+  });
+
   it('--sudo writes root-owned files atomically; --then runs only where something changed; its failure fails the host', async () => {
     const svc = write(path.join(local, 'units', unit), '[Unit]\nDescription=e2e\n');
     const target = `/etc/systemd/system/${unit}`;

@@ -24,6 +24,8 @@ export interface ItemizeInput {
   owner?: WantedOwner;
 }
 
+const UNCHANGED: ItemDecision = Object.freeze({ code: null, create: false, replace: false, transfer: false, setMode: false, setTime: false, setOwner: false });
+
 const TYPE_LETTER: Record<EntryType, string> = { file: 'f', dir: 'd', symlink: 'L' };
 
 /**
@@ -61,6 +63,8 @@ export function itemize(input: ItemizeInput): ItemDecision {
     changed = local.linkTarget !== remote.linkTarget;
     transfer = changed;
   }
+  // the common case of a re-push: one shared answer, nothing built
+  if (!(transfer || timeDiff || modeDiff || uidDiff || gidDiff)) return UNCHANGED;
   const cols = [
     local.type === 'file' ? (transfer ? '>' : '.') : changed ? 'c' : '.',
     letter,

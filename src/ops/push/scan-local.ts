@@ -35,7 +35,9 @@ function scanEntry(localPath: string, rel: string, out: LocalEntry[], skipped: s
   const raw = readdirSync(localPath, { encoding: 'buffer' });
   for (const b of raw) if (!isUtf8(b)) skipped.push(`${localPath}/${escapeBytes(b)}: name is not UTF-8 (isuops carries names as UTF-8)`);
   const names = raw.filter(isUtf8).map((b) => b.toString('utf8')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) scanEntry(path.join(localPath, name), rel === '' ? name : `${rel}/${name}`, out, skipped);
+  // localPath is absolute and normalized (path.resolve): joined as strings, not with path.join
+  const base = localPath.endsWith('/') ? localPath : `${localPath}/`;
+  for (const name of names) scanEntry(base + name, rel === '' ? name : `${rel}/${name}`, out, skipped);
 }
 
 /**

@@ -26,44 +26,26 @@ async function lstatOrNone(sftp: Sftp, p: string): Promise<RemoteEntry | undefin
  * The remote side of one source: rel path -> entry, for the root and (when both sides are
  * directories) everything below it that push needs: directories that exist locally, and with
  * `all` (--delete) every remote directory, so that what the local tree lacks can be removed.
- * Symlink targets are read only where the local side is a symlink too. Requests are issued
- * concurrently on the one SFTP session.
+ * Symlink targets are read only where the local side is a symlink too. One scanTree request
+ * (transport/sftp-scan.ts): walked in the daemon when the connection is kept.
  */
 export async function scanRemote(sftp: Sftp, root: string, local: readonly LocalEntry[], all: boolean): Promise<Map<string, RemoteEntry>> {
-  const out = new Map<string, RemoteEntry>();
-  const localByRel = new Map(local.map((e) => [e.rel, e]));
-  let rootEntry = await lstatOrNone(sftp, root);
-  // Like rsync -K: a remote symlink to a directory stands for that directory at the root.
-  if (rootEntry?.type === 'symlink' && local[0].type === 'dir') {
-    const followed = toRemoteEntry(await sftp.stat(root).catch(() => ({ mode: 0, size: 0, mtime: 0, uid: 0, gid: 0 })));
-    if (followed.type === 'dir') rootEntry = followed;
+  const descend: string[] = [];
+  const linkTargets: string[] = [];
+  for (const e of local) {
+    if (e.type === 'dir' && e.rel !== '') descend.push(e.rel);
+    else if (e.type === 'symlink') linkTargets.push(e.rel);
   }
-  if (!rootEntry) return out;
-  out.set('', rootEntry);
-  const withTarget = async (rel: string, entry: RemoteEntry, p: string): Promise<void> => {
-    if (entry.type === 'symlink' && localByRel.get(rel)?.type === 'symlink') entry.linkTarget = await sftp.readlink(p);
-  };
-  await withTarget('', rootEntry, root);
-  const walk = async (rel: string): Promise<void> => {
-    const dir = rel === '' ? root : path.posix.join(root, rel);
-    let list;
-    try {
-      list = await sftp.readdir(dir);
-    } catch (err) {
-      throw Object.assign(err as Error, { path: dir });
-    }
-    const subdirs: Array<Promise<void>> = [];
-    for (const item of list) {
-      if (item.filename === '.' || item.filename === '..') continue;
-      const childRel = rel === '' ? item.filename : `${rel}/${item.filename}`;
-      const entry = toRemoteEntry(item.attrs);
-      out.set(childRel, entry);
-      subdirs.push(withTarget(childRel, entry, path.posix.join(dir, item.filename)));
-      if (entry.type === 'dir' && (all || localByRel.get(childRel)?.type === 'dir')) subdirs.push(walk(childRel));
-    }
-    await Promise.all(subdirs);
-  };
-  if (rootEntry.type === 'dir' && local[0].type === 'dir') await walk('');
+  const tree = await sftp.scanTree({ root, rootIsDir: local[0].type === 'dir', all, descend: all ? [] : descend, linkTargets });
+  const out = new Map<string, RemoteEntry>();
+  const { rels, nums } = tree;
+  const entries: RemoteEntry[] = new Array(rels.length);
+  for (let i = 0, n = 0; i < rels.length; i++, n += 5) {
+    const entry = toRemoteEntry({ mode: nums[n], size: nums[n + 1], mtime: nums[n + 2], uid: nums[n + 3], gid: nums[n + 4] });
+    entries[i] = entry;
+    out.set(rels[i], entry);
+  }
+  for (const [i, target] of tree.targets) entries[i].linkTarget = target;
   return out;
 }
 

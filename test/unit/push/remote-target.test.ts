@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remoteRootFor } from '../../../src/ops/push/remote-target.js';
+import { remotePathOf, remoteRootFor } from '../../../src/ops/push/remote-target.js';
 import type { PushSource } from '../../../src/ops/push/types.js';
 
 const src = (localRoot: string, contentsOnly = false): PushSource => ({ arg: localRoot, localRoot, contentsOnly, entries: [] });
@@ -11,4 +11,15 @@ describe('remoteRootFor', () => {
   it('--dest existing dir without slash: under it', () => expect(remoteRootFor(src('/x/a.conf'), '/etc', true, '/home/u')).toBe('/etc/a.conf'));
   it('--dest with a dir/ source: its contents', () => expect(remoteRootFor(src('/x/tree', true), '/srv/app/', true, '/home/u')).toBe('/srv/app'));
   it('--dest relative: under the remote home', () => expect(remoteRootFor(src('/x/a.conf'), 'conf/', false, '/home/u')).toBe('/home/u/conf/a.conf'));
+});
+
+describe('remotePathOf', () => {
+  // prettier-ignore
+  it.each<[string, string, string]>([
+    ['/srv/app', '', '/srv/app'],
+    ['/srv/app', 'a.conf', '/srv/app/a.conf'],
+    ['/srv/app', 'sub/b c', '/srv/app/sub/b c'],
+    ['/', 'etc/x', '/etc/x'],
+    ['/', '', '/'],
+  ])('%s + %s = %s', (root, rel, expected) => expect(remotePathOf(root, rel)).toBe(expected));
 });
