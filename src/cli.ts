@@ -7,6 +7,7 @@ import { parseDuration, parseInterval } from './commands/duration.js';
 // bin/isuops makes its V8 cache directory with this once the bundle has run (one mkdir -p for the project)
 export { makeDirsSync } from './fs/make-dirs.js';
 import { addFleetOptions, addOutputOptions, parsePositiveInt, parseSeconds } from './commands/fleet-options.js';
+import { rawArgv } from './commands/raw-argv.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -207,7 +208,7 @@ process.once('beforeExit', () => {
   process.exitCode = EXIT.failed;
 });
 
-main(process.argv).then(
+main(rawArgv(process.argv)).then(
   (code) => {
     settled = true;
     process.exitCode = code;

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { escapeControls } from '../core/escape-controls.js';
 import { makeLocalHasher } from '../ops/push/checksum.js';
 import { makeLocalReader } from '../ops/push/local-reader.js';
 import { parseChmod, type ChmodFn } from '../ops/push/parse-chmod.js';
@@ -32,7 +33,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   const chown = opts.chown !== undefined ? parseChown(opts.chown) : undefined;
   const { sources, skipped } = await scanSources(paths, process.cwd());
   const fleet = await prepareFleet(opts);
-  for (const p of skipped) process.stderr.write(`isuops: skipping ${p}\n`);
+  for (const p of skipped) process.stderr.write(`isuops: skipping ${escapeControls(p)}\n`);
   const hashLocal = makeLocalHasher();
   const readLocal = makeLocalReader();
   return runFleet(

@@ -1,7 +1,9 @@
 import type { FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
+import { fsName } from '../core/byte-names.js';
 import { SftpSessionLost } from '../transport/sftp-errors.js';
 import { scanTree } from '../transport/sftp-scan.js';
 import type { SftpClient } from '../transport/sftp-types.js';
+import { carryByteNames } from './sftp-bytes.js';
 
 type Cb<T> = (err: Error | undefined | null, value: T) => void;
 
@@ -11,8 +13,10 @@ type Cb<T> = (err: Error | undefined | null, value: T) => void;
  * pending at that moment with an error, but a request made afterwards (a temp's cleanup, the
  * next file, fastPut closing its handle) would wait forever, and with nothing else to wait for,
  * Node would end the run at once with exit 0 and no summary.
+ * Names that are not UTF-8 go and come as their bytes (sftp-bytes.ts), local ones too.
  */
 export function wrapSftp(sftp: SFTPWrapper): SftpClient {
+  carryByteNames(sftp);
   let lost: SftpSessionLost | undefined;
   // the reject of every call not answered yet (a Set: cheaper than a Promise.race per call)
   const waiting = new Set<(err: Error) => void>();
@@ -50,10 +54,10 @@ export function wrapSftp(sftp: SFTPWrapper): SftpClient {
     symlink: (target: string, linkPath: string) => call<void>((cb) => sftp.symlink(target, linkPath, cb as never)),
     // 8 x 250 KB in flight (OpenSSH takes 256 KiB packets): measured faster here than 64 x 32 KB.
     fastPut: (local: string, remote: string, mode: number) =>
-      call<void>((cb) => sftp.fastPut(local, remote, { mode, concurrency: 8, chunkSize: 256000 }, cb as never)),
+      call<void>((cb) => sftp.fastPut(fsName(local) as string, remote, { mode, concurrency: 8, chunkSize: 256000 }, cb as never)),
     // Pull uses it for small files only: larger ones stream faster through `cat` on an exec channel.
     fastGet: (remote: string, local: string, mode: number) =>
-      call<void>((cb) => sftp.fastGet(remote, local, { mode, concurrency: 8, chunkSize: 256000 }, cb as never)),
+      call<void>((cb) => sftp.fastGet(remote, fsName(local) as string, { mode, concurrency: 8, chunkSize: 256000 }, cb as never)),
     readFile: (p: string) => call<Buffer>((cb) => sftp.readFile(p, cb as never)),
     /**
      * Writes `data` as a new file `remote` with `attrs` (mode, times) in two round trips: open,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execOnHost, labDir, runIsuops } from './helpers.js';
+import { execOnHost, ISUOPS_BIN, labDir, runIsuops } from './helpers.js';
 
 // Hostile and odd names through push and pull, with rsync run on the same files as the oracle.
 const local = mkdtempSync(path.join(os.tmpdir(), 'isuops-names-'));
@@ -105,21 +105,127 @@ describe('symlinks already inside --to', () => {
   });
 });
 
-describe('names that are not UTF-8', () => {
-  it('are refused with one line naming the path escaped (\\#377), push and pull; the other files go', async () => {
-    const src = path.join(local, 'nu');
+describe('names that are not UTF-8 are carried as bytes, as rsync carries them', () => {
+  const ssh = ['ssh', '-F', path.join(labDir(), 'ssh_config')].join(' ');
+  const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const at = (dir: string, name: Buffer): Buffer => Buffer.concat([Buffer.from(`${dir}/`), name]);
+  // Every name below DIR on the host, as bytes (hex, NUL-separated, sorted bytewise).
+  const remoteNames = async (dir: string): Promise<string> => (await execOnHost('isu01', `cd ${dir} && find . -mindepth 1 -printf '%P\\0' | LC_ALL=C sort -z | od -An -v -tx1 | tr -d ' \\n'`)).stdout;
+  const localNames = (dir: string): string => {
+    const out: Buffer[] = [];
+    const walk = (d: Buffer, rel: Buffer | undefined): void => {
+      for (const n of readdirSync(d, { encoding: 'buffer' })) {
+        const r = rel ? Buffer.concat([rel, Buffer.from('/'), n]) : n;
+        out.push(r);
+        if (lstatSync(Buffer.concat([d, Buffer.from('/'), n])).isDirectory()) walk(Buffer.concat([d, Buffer.from('/'), n]), r);
+      }
+    };
+    walk(Buffer.from(dir), undefined);
+    return Buffer.concat(out.sort(Buffer.compare).flatMap((n) => [n, Buffer.alloc(1)])).toString('hex');
+  };
+  // rsync -ai's lines (its `<f` as isuops's `>f`), the same in the C and a UTF-8 locale: both
+  // escape a byte that is not UTF-8 as \#ooo (the C locale's dry run first)
+  const rsync = async (args: string[]): Promise<string[]> => {
+    const c = await execa('rsync', ['-ain', '-e', ssh, ...args], { env: { LC_ALL: 'C' }, reject: false });
+    const utf8 = await execa('rsync', ['-ai', '-e', ssh, ...args], { env: { LC_ALL: 'C.UTF-8' }, reject: false });
+    expect(c.stdout).toBe(utf8.stdout);
+    return lines(utf8.stdout).filter((l) => !l.startsWith('created directory')).map((l) => l.replace(/^<f/, '>f'));
+  };
+  // isuops's lines for what is below `root` (not a parent it had to make), named as rsync names them
+  const strip = (out: string, root: string): string[] =>
+    lines(out).filter((l) => l.startsWith('isu01: ') && l.includes(` ${root}/`)).map((l) => l.slice(7).replace(` ${root}/`, ' ').replace(/ $/, ' ./'));
+
+  it('push: the host gets exactly those bytes, itemized as rsync -i does (\\#351); --dry-run, --delete and a re-push agree with rsync', async () => {
+    const src = path.join(local, 'nb');
     mkdirSync(src);
-    writeFileSync(path.join(src, 'good.txt'), 'good\n');
-    writeFileSync(Buffer.concat([Buffer.from(`${src}/bad`), Buffer.from([0xff]), Buffer.from('name')]), 'bad\n');
-    const pushed = await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/nu`]);
+    writeFileSync(at(src, bytes('caf', [0xe9], '.txt')), 'latin-1\n');
+    writeFileSync(path.join(src, 'ok.txt'), 'ok\n');
+    mkdirSync(at(src, bytes([0xff, 0xfe], 'dir')));
+    writeFileSync(at(src, bytes([0xff, 0xfe], 'dir/in', [0xe9])), 'inner\n');
+    symlinkSync(at(src, bytes('caf', [0xe9], '.txt')), at(src, bytes('link', [0xe9])));
+    const pushed = await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/nb`]);
     expect(pushed.exitCode, pushed.stderr).toBe(0);
-    expect(pushed.stderr).toContain(`isuops: skipping ${src}/bad\\#377name: name is not UTF-8 (isuops carries names as UTF-8)\n`);
-    expect(lines(pushed.stdout)).toContain(`isu01: >f+++++++++ ${remote}/nu/good.txt`);
-    await execOnHost('isu01', `printf x > "${remote}/nu/$(printf 'bad\\377x')"`);
-    const to = path.join(local, 'nu-pulled');
-    const pulled = await runIsuops(['pull', ...cfg(), '--to', to, `${remote}/nu`]);
+    const oracle = await rsync([`${src}/`, `isu01:${remote}/nb-rsync/`]);
+    expect(strip(pushed.stdout, `${remote}/nb`)).toEqual(oracle);
+    expect(pushed.stdout).toContain(`>f+++++++++ ${remote}/nb/\\#377\\#376dir/in\\#351\n`);
+    expect(await remoteNames(`${remote}/nb`)).toBe(localNames(src));
+    expect(await remoteNames(`${remote}/nb-rsync`)).toBe(localNames(src));
+    expect((await execOnHost('isu01', `cat ${remote}/nb/"$(printf '\\377\\376')"dir/in"$(printf '\\351')"; readlink ${remote}/nb/link"$(printf '\\351')" | od -An -c`)).stdout).toMatch(/^inner\n.*f\s+351\s+\.\s+t\s+x\s+t/s);
+    // up to date the second time, as with rsync
+    const again = await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/nb`]);
+    expect([again.exitCode, strip(again.stdout, `${remote}/nb`)]).toEqual([0, []]);
+    // a host file whose name is not UTF-8 and that the source lacks: --dry-run lists it, --delete removes it
+    await execOnHost('isu01', `for d in nb nb-rsync; do printf x > ${remote}/$d/gone"$(printf '\\351')"; done`);
+    const dry = await runIsuops(['push', ...cfg(), '--delete', '--dry-run', `${src}/`, '--dest', `${remote}/nb`]);
+    const dryOracle = await rsync(['--delete', '--dry-run', `${src}/`, `isu01:${remote}/nb-rsync/`]);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(strip(dry.stdout, `${remote}/nb`).filter((l) => l.startsWith('*'))).toEqual(dryOracle.filter((l) => l.startsWith('*')));
+    expect(dry.stdout).toContain(`*deleting   ${remote}/nb/gone\\#351\n`);
+    expect(await remoteNames(`${remote}/nb`)).not.toBe(localNames(src));
+    const del = await runIsuops(['push', ...cfg(), '--delete', `${src}/`, '--dest', `${remote}/nb`]);
+    await rsync(['--delete', `${src}/`, `isu01:${remote}/nb-rsync/`]);
+    expect(del.exitCode, del.stderr).toBe(0);
+    expect(await remoteNames(`${remote}/nb`)).toBe(localNames(src));
+    expect(await remoteNames(`${remote}/nb-rsync`)).toBe(localNames(src));
+  });
+
+  it('a PATH or --dest that is not UTF-8 is taken as its bytes (Node decodes argv lossily: read again from /proc)', async () => {
+    writeFileSync(at(local, bytes('arg', [0xe9], '.txt')), 'arg\n');
+    // Node cannot pass such bytes in argv: a shell makes them
+    const viaShell = (script: string) => execa('sh', ['-c', script, 'sh', ISUOPS_BIN, path.join(labDir(), 'ssh_config'), local, remote], { reject: false, stripFinalNewline: false });
+    const pushed = await viaShell(`exec node "$1" push -F "$2" -H isu01 "$3/$(printf 'arg\\351.txt')" --dest "$4/$(printf 'nba\\351')/"`);
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toContain(`>f+++++++++ ${remote}/nba\\#351/arg\\#351.txt\n`);
+    expect((await execOnHost('isu01', `cat ${remote}/nba"$(printf '\\351')"/arg"$(printf '\\351')".txt`)).stdout).toBe('arg\n');
+    const pulled = await viaShell(`exec node "$1" pull -F "$2" -H isu01 --to "$3/nba-pulled" "$4/$(printf 'nba\\351')/*.txt"`);
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    expect(readFileSync(at(path.join(local, 'nba-pulled', 'isu01', remote), bytes('nba', [0xe9], '/arg', [0xe9], '.txt')), 'utf8')).toBe('arg\n');
+  });
+
+  it('push --checksum sends a changed file of the same size and time whose name is not UTF-8', async () => {
+    const src = path.join(local, 'nbc');
+    mkdirSync(src);
+    const file = at(src, bytes('sum', [0xe9]));
+    writeFileSync(file, 'one\n');
+    utimesSync(file, new Date('2024-01-01'), new Date('2024-01-01'));
+    expect((await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/nbc`])).exitCode).toBe(0);
+    writeFileSync(file, 'two\n');
+    utimesSync(file, new Date('2024-01-01'), new Date('2024-01-01'));
+    expect(strip((await runIsuops(['push', ...cfg(), `${src}/`, '--dest', `${remote}/nbc`])).stdout, `${remote}/nbc`)).toEqual([]);
+    const r = await runIsuops(['push', ...cfg(), '--checksum', `${src}/`, '--dest', `${remote}/nbc`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(strip(r.stdout, `${remote}/nbc`)).toEqual(['>fc........ sum\\#351']);
+    expect((await execOnHost('isu01', `cat ${remote}/nbc/sum"$(printf '\\351')"`)).stdout).toBe('two\n');
+  });
+
+  it('push --sudo: by the tar stream and one by one, every name arrives as its bytes, owned by root', async () => {
+    const src = path.join(local, 'nbs');
+    mkdirSync(src);
+    for (let i = 0; i < 9; i++) writeFileSync(path.join(src, `f${i}`), `${i}\n`);
+    writeFileSync(at(src, bytes('z', [0xe9])), 'z\n');
+    mkdirSync(at(src, bytes('d', [0xe9])));
+    writeFileSync(at(src, bytes('d', [0xe9], '/w', [0xe9, 0xff])), 'w\n');
+    const r = await runIsuops(['push', ...cfg(), '--sudo', `${src}/`, '--dest', `${remote}/nbs`]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`>f+++++++++ ${remote}/nbs/d\\#351/w\\#351\\#377\n`);
+    expect(await remoteNames(`${remote}/nbs`)).toBe(localNames(src));
+    expect((await execOnHost('isu01', `cd ${remote}/nbs && cat z"$(printf '\\351')" d"$(printf '\\351')"/w"$(printf '\\351\\377')" && stat -c %U z"$(printf '\\351')"`)).stdout).toBe('z\nw\nroot\n');
+  });
+
+  it('pull: the local files get the same bytes; an unreadable one is named escaped (\\#351) in its error line', async () => {
+    await execOnHost('isu01', `mkdir -p ${remote}/pb/"$(printf '\\377')"d && cd ${remote}/pb && printf c > caf"$(printf '\\351')".log && printf i > "$(printf '\\377')"d/in"$(printf '\\351')" && printf s > secret"$(printf '\\351')" && chmod 000 secret"$(printf '\\351')"`);
+    const to = path.join(local, 'pb-pulled');
+    const pulled = await runIsuops(['pull', ...cfg(), '--to', to, `${remote}/pb`]);
     expect(pulled.exitCode).toBe(1);
-    expect(pulled.stderr).toContain(`isuops: isu01: name is not UTF-8, not pulled (isuops carries names as UTF-8): ${remote}/nu/bad\\#377x\n`);
-    expect(readFileSync(path.join(to, 'isu01', remote, 'nu', 'good.txt'), 'utf8')).toBe('good\n');
+    expect(pulled.stderr).toContain(`isuops: isu01: permission denied: ${remote}/pb/secret\\#351 (try --sudo)\n`);
+    const oracle = await execa('rsync', ['-ai', '-e', ssh, `isu01:${remote}/pb/`, path.join(local, 'pb-rsync/')], { env: { LC_ALL: 'C.UTF-8' }, reject: false });
+    expect(oracle.stderr).toContain(`"${remote}/pb/secret\\#351": Permission denied`);
+    expect(pulled.stdout).toContain(`>f+++++++++ ${remote}/pb/caf\\#351.log\n`);
+    expect(lines(oracle.stdout)).toContain('>f+++++++++ caf\\#351.log');
+    const got = path.join(to, 'isu01', remote, 'pb');
+    expect(localNames(got)).toBe(localNames(path.join(local, 'pb-rsync')));
+    expect(readFileSync(at(got, bytes([0xff], 'd/in', [0xe9])), 'utf8')).toBe('i');
+    expect(readFileSync(at(got, bytes('caf', [0xe9], '.log')), 'utf8')).toBe('c');
+    await execOnHost('isu01', `chmod 600 ${remote}/pb/secret"$(printf '\\351')"`);
   });
 });

@@ -6,6 +6,7 @@ import { quoteCommand } from '../../remote/quote.js';
 import type { HostSession } from '../../transport/types.js';
 import type { Sftp } from '../sftp/sftp-async.js';
 import { describeReaderError, describeSftpReadError } from './pull-error.js';
+import { fsName } from '../../core/byte-names.js';
 
 /** How one file is read on the host. */
 export interface ReadMode {
@@ -30,7 +31,7 @@ export async function fetchWithExec(session: HostSession, p: string, temp: strin
   let piped!: Promise<Error | undefined>;
   let closed!: Promise<void>;
   // A deep local buffer: the 16 KiB default pauses the channel (and the host) on every disk hiccup.
-  const out = createWriteStream(temp, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
+  const out = createWriteStream(fsName(temp), { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
   await session.exec(buildReadCommand(p, mode), (ch) => {
     ch.stderr.on('data', (c: Buffer) => stderr.length < 16 && stderr.push(c));
     ch.on('exit', (c: number | null) => {
@@ -87,6 +88,6 @@ export async function fetchWithSftp(sftp: Sftp, p: string, temp: string): Promis
   } catch (err) {
     throw describeSftpReadError(err, p);
   }
-  await writeFile(temp, data, { flag: 'wx', mode: 0o600 });
+  await writeFile(fsName(temp), data, { flag: 'wx', mode: 0o600 });
   return data.length;
 }

@@ -1,6 +1,7 @@
 import { lstat, mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDirs } from '../../fs/make-dirs.js';
+import { fsName } from '../../core/byte-names.js';
 
 /**
  * Makes directories below a host's folder the way rsync's receiver does (without -K): a
@@ -22,12 +23,12 @@ export function makeLocalDirs(hostDir: string): (dir: string) => Promise<void> {
 }
 
 async function makeOne(dir: string): Promise<void> {
-  const st = await lstat(dir).catch(() => undefined);
+  const st = await lstat(fsName(dir)).catch(() => undefined);
   if (st?.isDirectory()) return;
   // A symlink (to a directory or not) is replaced; a file in the way fails with ENOTDIR below.
-  if (st?.isSymbolicLink()) await unlink(dir);
-  await mkdir(dir).catch(async (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EEXIST' && (await lstat(dir)).isDirectory()) return;
+  if (st?.isSymbolicLink()) await unlink(fsName(dir));
+  await mkdir(fsName(dir)).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EEXIST' && (await lstat(fsName(dir))).isDirectory()) return;
     if (err.code === 'EEXIST') throw Object.assign(new Error(`ENOTDIR: ${dir}`), { code: 'ENOTDIR', syscall: 'mkdir' });
     throw err;
   });

@@ -1,5 +1,6 @@
 import { unlinkSync } from 'node:fs';
 import { chmod, rename, unlink, utimes } from 'node:fs/promises';
+import { fsName } from '../../core/byte-names.js';
 import { makeTempPath } from '../push/temp-name.js';
 
 // Temporaries being written right now; removed on every way out that runs JS (a second Ctrl-C
@@ -10,7 +11,7 @@ let hooked = false;
 function removeLiveTemps(): void {
   for (const p of live) {
     try {
-      unlinkSync(p);
+      unlinkSync(fsName(p));
     } catch {
       // Already gone.
     }
@@ -31,15 +32,15 @@ export function claimTemp(target: string): string {
 
 /** Gives the temp its mode and the remote mtime, then renames it over the target. */
 export async function commitTemp(temp: string, target: string, mode: number, mtime: number): Promise<void> {
-  await chmod(temp, mode);
+  await chmod(fsName(temp), mode);
   // A Date: Node takes a negative number of seconds (before 1970) for "now".
-  await utimes(temp, new Date(mtime * 1000), new Date(mtime * 1000));
-  await rename(temp, target);
+  await utimes(fsName(temp), new Date(mtime * 1000), new Date(mtime * 1000));
+  await rename(fsName(temp), fsName(target));
   live.delete(temp);
 }
 
 /** Removes a temp that will not be committed (failed or interrupted fetch). */
 export async function discardTemp(temp: string): Promise<void> {
-  await unlink(temp).catch(() => undefined);
+  await unlink(fsName(temp)).catch(() => undefined);
   live.delete(temp);
 }

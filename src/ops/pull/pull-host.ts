@@ -18,6 +18,7 @@ import { decidePull, type PullDecision } from './plan.js';
 import { describeLocalError } from './pull-error.js';
 import { scanHost } from './scan-host.js';
 import type { PullChange, PullResult, RemoteItem } from './types.js';
+import { fsName } from '../../core/byte-names.js';
 
 const debug = debuglog('isuops');
 
@@ -154,7 +155,7 @@ async function applyPlan(session: HostSession, plan: readonly PlannedItem[], opt
         const viaSftp = item.remote.size < SFTP_MAX_BYTES && !opts.sudo && !opts.gzip;
         return (viaSftp ? sftpLimit : execLimit)(() =>
           attempt(item, async () => {
-            if (!item.decision.transfer) return utimes(item.localPath, new Date(item.remote.mtime * 1000), new Date(item.remote.mtime * 1000));
+            if (!item.decision.transfer) return utimes(fsName(item.localPath), new Date(item.remote.mtime * 1000), new Date(item.remote.mtime * 1000));
             const bytes = await fetchFile(session, viaSftp ? openSftp : undefined, item, mode, opts.signal, dirs);
             received.files += 1;
             received.bytes += bytes;

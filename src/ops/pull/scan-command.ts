@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { escapeBytes, isUtf8 } from '../../core/escape-controls.js';
+import { nameFromBytes } from '../../core/byte-names.js';
 import { remoteScript } from '../../remote/scripts.js';
 import type { RemoteItem } from './types.js';
 
@@ -17,8 +17,6 @@ export interface ScanResult {
   missing: string[];
   /** Patterns whose directory the scanning user cannot search. */
   denied: string[];
-  /** Paths whose name is not valid UTF-8, escaped (`\#377`): not pulled. */
-  refused: string[];
 }
 
 /** Parses the scan's NUL-ended records. */
@@ -26,20 +24,11 @@ export function parseScanOutput(out: Buffer): ScanResult {
   const items = new Map<string, RemoteItem>();
   const missing: string[] = [];
   const denied: string[] = [];
-  const refused: string[] = [];
   for (let start = 0; start < out.length; ) {
     const nul = out.indexOf(0, start);
-    const bytes = out.subarray(start, nul === -1 ? out.length : nul);
+    // Names are bytes: one that is not UTF-8 is carried as its bytes (core/byte-names.ts).
+    const record = nameFromBytes(out.subarray(start, nul === -1 ? out.length : nul));
     start = nul === -1 ? out.length : nul + 1;
-    // Names travel as UTF-8 strings: a name that is not valid UTF-8 is refused, by its escaped bytes.
-    if (!isUtf8(bytes)) {
-      // The path follows the record's fourth space.
-      let at = 0;
-      for (let k = 0; k < 4; k++) at = bytes.indexOf(32, at) + 1;
-      refused.push(escapeBytes(bytes.subarray(at)));
-      continue;
-    }
-    const record = bytes.toString('utf8');
     // mtime: find's %T@, negative before 1970 (`-86399.5`): whole seconds round down, as st_mtime does.
     const m = /^([fdMP]) (\d+) (-?\d+(?:\.\d*)?) ([0-7]+) (.+)$/s.exec(record);
     if (!m) continue;
@@ -50,13 +39,12 @@ export function parseScanOutput(out: Buffer): ScanResult {
     else if (type === 'P') denied.push(p);
     else if (!items.has(p)) items.set(p, { path: p, type: type === 'd' ? 'dir' : 'file', size: Number(size), mtime: Math.floor(Number(mtime)), mode: parseInt(mode, 8) });
   }
-  return { items: [...items.values()], missing, denied, refused };
+  return { items: [...items.values()], missing, denied };
 }
 
 /** One host message per line of the scan's stderr: `permission denied: /path (try --sudo)`. */
 export function describeScanErrors(stderr: Buffer): string[] {
-  return stderr
-    .toString('utf8')
+  return nameFromBytes(stderr)
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((line) => {

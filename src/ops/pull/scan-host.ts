@@ -12,14 +12,13 @@ export interface HostScan extends ScanResult {
 export async function scanHost(session: HostSession, patterns: readonly string[], sudo: boolean): Promise<HostScan> {
   const run = await runRemote(session, buildScanArgv(patterns), { sudo });
   const scan = parseScanOutput(run.stdout);
-  if (run.code !== 0 && scan.items.length === 0 && scan.missing.length === 0 && scan.denied.length === 0 && scan.refused.length === 0) {
+  if (run.code !== 0 && scan.items.length === 0 && scan.missing.length === 0 && scan.denied.length === 0) {
     const why = firstLine(run.stderr) || `scan exited with ${run.code ?? 'a signal'}`;
     throw new PullError(/^sudo: /.test(why) ? `sudo -n: ${why.slice(6)}` : why);
   }
   const errors = [
     ...scan.missing.map((p) => (/[*?[]/.test(p) ? `no match: ${p}` : `no such file or directory: ${p}`)),
     ...scan.denied.map((p) => `permission denied: ${p} (try --sudo)`),
-    ...scan.refused.map((p) => `name is not UTF-8, not pulled (isuops carries names as UTF-8): ${p}`),
     ...describeScanErrors(run.stderr),
   ];
   return { ...scan, errors };

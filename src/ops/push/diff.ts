@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fsName } from '../../core/byte-names.js';
 import { createTwoFilesPatch } from 'diff';
 
 /** Files larger than this are not diffed (their size is shown instead). */
@@ -26,5 +27,5 @@ export function largeFileNote(path: string, localSize: number, remoteSize: numbe
 
 /** Reads a local file for diffing. */
 export function readLocal(p: string): Promise<Buffer> {
-  return readFile(p);
+  return readFile(fsName(p));
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fsName } from '../../core/byte-names.js';
 
 // Files up to this size are read once for the whole run and sent from memory to every host.
 export const SMALL_FILE_BYTES = 1 << 20;
@@ -31,7 +32,7 @@ export function makeLocalReader(): LocalReader {
 /** The file's bytes now, as a promise (rejected when it cannot be read, e.g. gone since the scan). */
 function readNow(localPath: string): Promise<Buffer> {
   try {
-    return Promise.resolve(readFileSync(localPath));
+    return Promise.resolve(readFileSync(fsName(localPath)));
   } catch (err) {
     const failed = Promise.reject(err);
     // Hosts await it later: without a handler now, Node would call it unhandled.

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { escapeBytes, isUtf8 } from '../../core/escape-controls.js';
+import { fsName, nameFromBytes } from '../../core/byte-names.js';
 import { UsageError } from '../../errors.js';
 import type { EntryType, LocalEntry, PushSource } from './types.js';
 
@@ -14,7 +14,7 @@ function typeOf(st: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(
 // Synchronous on purpose: the scan runs before anything connects, and a thread-pool round trip
 // per entry made a tree of 1,000 files take ~0.1 s instead of ~0.01 s.
 function scanEntry(localPath: string, rel: string, out: LocalEntry[], skipped: string[]): void {
-  const st = lstatSync(localPath);
+  const st = lstatSync(fsName(localPath));
   const type = typeOf(st);
   if (!type) {
     skipped.push(`${localPath}: not a regular file, directory or symlink`);
@@ -27,14 +27,12 @@ function scanEntry(localPath: string, rel: string, out: LocalEntry[], skipped: s
     mode: st.mode & 0o7777,
     size: type === 'file' ? st.size : 0,
     mtime: Math.floor(st.mtimeMs / 1000),
-    linkTarget: type === 'symlink' ? readlinkSync(localPath) : undefined,
+    linkTarget: type === 'symlink' ? nameFromBytes(readlinkSync(fsName(localPath), { encoding: 'buffer' })) : undefined,
   });
   if (type !== 'dir') return;
-  // Sorted by name (bytewise, like rsync's file list) so the itemized order is stable.
-  // Names travel as UTF-8 strings: one that is not valid UTF-8 is refused (listed, escaped).
-  const raw = readdirSync(localPath, { encoding: 'buffer' });
-  for (const b of raw) if (!isUtf8(b)) skipped.push(`${localPath}/${escapeBytes(b)}: name is not UTF-8 (isuops carries names as UTF-8)`);
-  const names = raw.filter(isUtf8).map((b) => b.toString('utf8')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // Sorted by name (bytewise, like rsync's file list) so the itemized order is stable. Names are
+  // read as bytes: one that is not UTF-8 is carried as its bytes (core/byte-names.ts).
+  const names = readdirSync(fsName(localPath), { encoding: 'buffer' }).sort(Buffer.compare).map(nameFromBytes);
   // localPath is absolute and normalized (path.resolve): joined as strings, not with path.join
   const base = localPath.endsWith('/') ? localPath : `${localPath}/`;
   for (const name of names) scanEntry(base + name, rel === '' ? name : `${rel}/${name}`, out, skipped);
@@ -42,7 +40,7 @@ function scanEntry(localPath: string, rel: string, out: LocalEntry[], skipped: s
 
 /**
  * Scans every PATH before anything connects. A missing or unreadable path is a usage error
- * naming it (exit 2). Devices, fifos and sockets, and names that are not UTF-8, are skipped and listed in `skipped` (`PATH: why`).
+ * naming it (exit 2). Devices, fifos and sockets are skipped and listed in `skipped` (`PATH: why`).
  */
 export async function scanSources(args: readonly string[], cwd: string): Promise<{ sources: PushSource[]; skipped: string[] }> {
   const sources: PushSource[] = [];

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { pack as tarPack } from 'tar-stream';
+import { hasRawBytes } from '../../core/byte-names.js';
 import { quoteCommand } from '../../remote/quote.js';
 import type { HostSession } from '../../transport/types.js';
 import { randomHex } from '../../ssh/random-pool.js';
@@ -140,12 +141,14 @@ export function describeTarError(line: string): string {
 
 /**
  * The files of `items` that go by tar, with their bytes: files to send of at most
- * SMALL_FILE_BYTES that `also` accepts and whose bytes the run holds; none unless there are
+ * SMALL_FILE_BYTES, named in UTF-8, that `also` accepts and whose bytes the run holds; none unless there are
  * at least TAR_MIN_FILES.
  */
 export async function pickTarFiles(items: readonly PlanItem[], readLocal: LocalReader | undefined, also: (item: PlanItem) => boolean = () => true): Promise<Map<PlanItem, Buffer>> {
   const picked = new Map<PlanItem, Buffer>();
-  const candidates = items.filter((i) => i.local.type === 'file' && i.decision.transfer && i.local.size <= SMALL_FILE_BYTES && also(i));
+  // tar-stream writes member names as UTF-8 (a pax `path` record past ASCII): a name that is not
+  // UTF-8 (core/byte-names.ts) goes the one-file way, whose argv carries its bytes.
+  const candidates = items.filter((i) => i.local.type === 'file' && i.decision.transfer && i.local.size <= SMALL_FILE_BYTES && !hasRawBytes(i.path) && also(i));
   if (!readLocal || candidates.length < TAR_MIN_FILES) return picked;
   for (const item of candidates) {
     const data = readLocal(item.local.localPath, item.local.size);

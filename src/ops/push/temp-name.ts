@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { nameToBytes } from '../../core/byte-names.js';
 import { randomHex } from '../../ssh/random-pool.js';
 
 /** Temporary name beside `target` (same directory, so the rename is atomic): `.name.isuops-XXXXXX`. */
@@ -11,9 +12,9 @@ const NAME_ROOM = 255 - 15;
 
 /** `name` cut (whole characters) to fit a temporary name within NAME_MAX. */
 export function fitName(name: string): string {
-  if (Buffer.byteLength(name) <= NAME_ROOM) return name;
+  if (nameToBytes(name).length <= NAME_ROOM) return name;
   const chars = Array.from(name);
-  while (Buffer.byteLength(chars.join('')) > NAME_ROOM) chars.pop();
+  while (nameToBytes(chars.join('')).length > NAME_ROOM) chars.pop();
   return chars.join('');
 }
 
