@@ -48,6 +48,8 @@ export class KeptConnection {
         this.connecting = undefined;
         const conn = new SshConnection(client);
         this.conn = conn;
+        // the next exec on it waits for one round trip, not two
+        conn.keepSpare();
         debug('kept %s: connected', this.label());
         conn.onLost((reason) => {
           debug('kept %s: lost (%s)', this.label(), reason);
@@ -117,7 +119,8 @@ export class KeptConnection {
       jump,
       ageMs: now - this.createdAt,
       idleMs: this.runs > 0 ? 0 : now - this.lastUsed,
-      channels: this.current?.busy ?? 0,
+      channels: (this.current?.busy ?? 0) - (this.current?.spares ?? 0),
+      spare: this.current?.spares ?? 0,
       runs: this.runs,
       persist: this.persist,
     };

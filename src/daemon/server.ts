@@ -5,7 +5,7 @@ import type { ClientChannel } from 'ssh2';
 import { ConnectError } from '../errors.js';
 import { makeConnector } from '../ssh/jump-connect.js';
 import type { DaemonPaths } from './paths.js';
-import { Kind, encodeFrame, FrameReader, parseJson } from './protocol.js';
+import { Kind, decodeWithBytes, encodeFrame, FrameReader, parseJson } from './protocol.js';
 import { KeptRegistry, type KeptConnection } from './kept.js';
 import { serveSftp, type SftpSlot } from './sftp-server.js';
 import { runOnKept } from './liveness.js';
@@ -163,7 +163,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     s.kept.release();
   };
 
-  const exec = async (peer: Peer, cid: number, req: ExecRequest): Promise<void> => {
+  const exec = async (peer: Peer, cid: number, { head: req, bytes: input }: { head: ExecRequest; bytes: Buffer }): Promise<void> => {
     const s = peer.sessions.get(req.sid);
     if (!s) {
       send(peer, Kind.execError, cid, { message: 'the session is closed' });
@@ -178,7 +178,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
           }
           send(peer, Kind.execOk, cid);
           attachChannel(peer, s, cid, ch);
-        }),
+        }, input),
       );
     } catch (err) {
       const e = err as Error & { level?: string };
@@ -198,7 +198,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
         break;
       }
       case Kind.exec:
-        void exec(peer, id, parseJson<ExecRequest>(payload));
+        void exec(peer, id, decodeWithBytes<ExecRequest>(payload));
         break;
       case Kind.stdin: {
         const c = peer.channels.get(id);

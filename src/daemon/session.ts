@@ -54,7 +54,7 @@ export class DaemonSession implements HostSession {
     for (const l of this.lostListeners.splice(0)) l(reason);
   }
 
-  exec(command: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess> {
+  exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess> {
     const cid = this.link.id();
     const proc = new DaemonProcess(this.link, cid);
     return new Promise((resolve, reject) => {
@@ -80,7 +80,7 @@ export class DaemonSession implements HostSession {
           proc.deliver(kind, payload);
         }
       });
-      this.link.send(Kind.exec, cid, { sid: this.sid, command });
+      this.link.send(Kind.exec, cid, encodeWithBytes({ sid: this.sid, command }, input));
     });
   }
 

@@ -20,7 +20,7 @@ export interface SessionErrorReply {
   fallback?: boolean;
 }
 
-/** EXEC on a session. */
+/** EXEC on a session (its frame: this head, then the first bytes of stdin: encodeWithBytes). */
 export interface ExecRequest {
   sid: number;
   command: string;
@@ -54,7 +54,10 @@ export interface KeptStatus {
   jump: string | null;
   ageMs: number;
   idleMs: number;
+  /** Channels of runs, open or waiting for a slot. */
   channels: number;
+  /** Idle session channels opened ahead of the next exec (0 or 1), beside `channels`. */
+  spare: number;
   runs: number;
   persist: Persist;
 }

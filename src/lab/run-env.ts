@@ -21,6 +21,8 @@ export const RUN_LABS = {
   port22: { third: 4, dir: 'lab-port22', dirVars: [], baseVars: [] },
   /** latency.test.ts: a lab behind the latency proxy. */
   latency: { third: 5, dir: 'lab-latency', dirVars: [], baseVars: [] },
+  /** rtt.test.ts: the round trips of a run, counted by the latency proxy. */
+  rtt: { third: 6, dir: 'lab-rtt', dirVars: [], baseVars: [] },
   /** `npm run bench`: up to 250 hosts. */
   bench: { third: 9, dir: 'bench-lab', dirVars: ['ISUOPS_BENCH_LAB_DIR', 'ISUOPS_BENCH_LAB'], baseVars: ['ISUOPS_BENCH_LAB_BASE'] },
   /** The bench's lab behind the latency proxy (issue 12's round trips). */

@@ -22,7 +22,8 @@ export function formatDaemonStatus(st: DaemonStatus): string {
     c.jump ?? '-',
     formatDuration(c.ageMs),
     formatDuration(c.idleMs),
-    String(c.channels),
+    // the spare is open on the host too (it counts in sshd's MaxSessions): said, apart
+    c.spare ? `${c.channels} (+${c.spare} spare)` : String(c.channels),
   ]);
   if (rows.length > 0) {
     const table = [['CONNECTION', 'JUMP', 'AGE', 'IDLE', 'CHANNELS'], ...rows];

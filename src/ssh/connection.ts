@@ -1,10 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { debuglog } from 'node:util';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { Semaphore } from './semaphore.js';
+import { channelClosed, execOnChannel, openSessionChannel } from './session-channel.js';
+
+const debug = debuglog('isuops');
 
 // sshd's MaxSessions default: more open channels than this on one connection are refused.
 export const MAX_CHANNELS_PER_CONNECTION = 10;
 const OPEN_RETRIES = 5;
+// A spare that could not be opened is not tried again for this long.
+const SPARE_BACKOFF_MS = 10_000;
+
+/** The pre-opened idle session channel of a connection that keeps one (see keepSpare). */
+interface Spare {
+  ready: Promise<ClientChannel | undefined>;
+  channel?: ClientChannel;
+  dropped: boolean;
+}
 
 /**
  * One authenticated ssh2 connection and its channel budget: whoever opens channels on it (one
@@ -17,6 +30,9 @@ export class SshConnection {
   private lastError: string | undefined;
   private readonly lostListeners: Array<(reason: string) => void> = [];
   private lastRx = Date.now();
+  private spareWanted = false;
+  private spare?: Spare;
+  private spareRetryAt = 0;
 
   constructor(readonly client: Client) {
     // Any bytes from the host prove the connection alive (the daemon's liveness check).
@@ -51,47 +67,131 @@ export class SshConnection {
     return this.lastRx;
   }
 
-  /** Channels open or waiting for a slot right now. */
+  /** Channels open (the spare included) or waiting for a slot right now. */
   get busy(): number {
     return this.channels.held + this.channels.queued;
   }
 
-  /**
-   * Runs `command` on a new channel. `attach` is called synchronously with the channel, before
-   * any of its events: a fast command's output, exit status and close can arrive in the same
-   * packet batch as the open confirmation, before a promise continuation would run.
-   */
-  async exec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.openExec(command, attach);
-      } catch (err) {
-        // sshd frees a closed session a moment after ssh2 reports it closed: a quick reopen
-        // can be refused although fewer than MaxSessions are open. It is worth a few retries.
-        if (attempt >= OPEN_RETRIES || !/Channel open failure/.test((err as Error).message)) throw err;
-        await sleep(25 * attempt);
-      }
-    }
+  /** Idle session channels opened ahead of the next exec (0 or 1; counted in busy too). */
+  get spares(): number {
+    return this.spare?.channel && !this.spare.dropped ? 1 : 0;
   }
 
-  private openExec(command: string, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
-    return this.openCounted<ClientChannel>((done) => this.client.exec(command, done), attach);
+  /**
+   * From now on the connection keeps one idle session channel open ahead of the next exec (the
+   * daemon's kept connections): that exec then costs one round trip (request and data out,
+   * output back) instead of two. The spare counts in the MaxSessions budget; it is given up
+   * first whenever a run waits for a slot, and replaced in the background once used.
+   */
+  keepSpare(): void {
+    this.spareWanted = true;
+    this.ensureSpare();
+  }
+
+  /**
+   * Runs `command` on a new channel, with `input` sent right behind the exec request (the first
+   * bytes of its stdin; no wait for the request's reply). `attach` is called synchronously with
+   * the channel, before any of its events: a fast command's output, exit status and close can
+   * arrive in the same packet batch as the reply, before a promise continuation would run.
+   */
+  async exec(command: string, attach: (channel: ClientChannel) => void, input?: Buffer): Promise<ClientChannel> {
+    const spare = await this.takeSpare();
+    if (spare) {
+      try {
+        return await execOn(spare, command, input, attach);
+      } catch (err) {
+        // sshd closed the spare as the request went out (or the connection went): a refusal is final
+        if (this.closed || !channelClosed(spare)) throw err;
+        debug('the spare channel was closed under the exec request: opening another');
+      }
+    }
+    const channel = await retryOpen(() => this.openExec(command, attach, input));
+    this.ensureSpare();
+    return channel;
+  }
+
+  private openExec(command: string, attach: (channel: ClientChannel) => void, input: Buffer | undefined): Promise<ClientChannel> {
+    return this.openCounted<ClientChannel>(
+      (done) =>
+        openSessionChannel(this.client, (err, channel) => {
+          if (err) done(err, channel);
+          else execOnChannel(channel, command, input, (e) => done(e && refused(channel, e), channel));
+        }),
+      attach,
+    );
+  }
+
+  /** The spare, taken for an exec (a replacement is opened behind it), or undefined. */
+  private async takeSpare(): Promise<ClientChannel | undefined> {
+    const spare = this.spare;
+    if (!spare || spare.dropped) return undefined;
+    this.spare = undefined;
+    this.ensureSpare();
+    const channel = await spare.ready;
+    return channel && !channelClosed(channel) ? channel : undefined;
+  }
+
+  /** Opens a spare when one is wanted, none is there, and a slot is free with nobody waiting. */
+  private ensureSpare(): void {
+    if (!this.spareWanted || this.spare || this.closed || Date.now() < this.spareRetryAt) return;
+    if (this.channels.held >= MAX_CHANNELS_PER_CONNECTION || this.channels.queued > 0) return;
+    const spare: Spare = { dropped: false, ready: Promise.resolve(undefined) };
+    this.spare = spare;
+    spare.ready = this.openCounted<ClientChannel>((done) => openSessionChannel(this.client, done), undefined, true).then(
+      (channel) => {
+        spare.channel = channel;
+        // an unread channel never emits 'close' (ssh2 waits for 'end'): nothing comes on a spare
+        // before its exec is answered, and whoever takes it attaches its listeners then
+        channel.resume();
+        // closed while idle (by sshd: a ChannelTimeout, or with the connection): replaced later
+        channel.once('close', () => {
+          if (this.spare !== spare) return;
+          this.spare = undefined;
+          this.spareRetryAt = Date.now() + SPARE_BACKOFF_MS;
+        });
+        if (!spare.dropped) return channel;
+        channel.close();
+        return undefined;
+      },
+      (err: Error) => {
+        debug('could not open a spare channel: %s', err.message);
+        this.spareRetryAt = Date.now() + SPARE_BACKOFF_MS;
+        if (this.spare === spare) this.spare = undefined;
+        return undefined;
+      },
+    );
+  }
+
+  /** Gives the spare's slot back (closed now, or as soon as its open is confirmed). */
+  private dropSpare(): void {
+    const spare = this.spare;
+    if (!spare) return;
+    this.spare = undefined;
+    spare.dropped = true;
+    spare.channel?.close();
   }
 
   /** A new SFTP session (a channel of its own, counted in the budget until it closes). */
   openSftp(): Promise<SFTPWrapper> {
-    return this.openCounted<SFTPWrapper>((done) => this.client.sftp(done));
+    return retryOpen(() => this.openCounted<SFTPWrapper>((done) => this.client.sftp(done)));
   }
 
   /**
    * Opens a channel within the MaxSessions budget: its slot is freed when it closes, or at once
    * when the open fails. `attach` runs synchronously with the channel, before any of its events.
+   * A run short of a slot makes the spare give its own up first.
    */
   private async openCounted<T extends { once(event: 'close', listener: () => void): unknown }>(
     open: (done: (err: Error | undefined, channel: T) => void) => void,
     attach?: (channel: T) => void,
+    isSpare = false,
   ): Promise<T> {
-    const release = await this.channels.acquire();
+    if (!isSpare && this.channels.held >= MAX_CHANNELS_PER_CONNECTION) this.dropSpare();
+    const acquired = await this.channels.acquire();
+    const release = (): void => {
+      acquired();
+      this.ensureSpare();
+    };
     return new Promise<T>((resolve, reject) => {
       try {
         open((err, channel) => {
@@ -113,11 +213,47 @@ export class SshConnection {
   }
 
   end(): void {
+    this.spareWanted = false;
     this.client.end();
   }
 
   /** Drops the connection at once (a dead one: no goodbye will get through). */
   destroy(): void {
     this.client.destroy();
+  }
+}
+
+/** Sends the exec request (and `input`) on an open channel; `attach` runs on the reply, synchronously. */
+function execOn(channel: ClientChannel, command: string, input: Buffer | undefined, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    execOnChannel(channel, command, input, (err) => {
+      if (err) {
+        reject(refused(channel, err));
+        return;
+      }
+      attach(channel);
+      resolve(channel);
+    });
+  });
+}
+
+/** A refused exec request: its channel is closed (ssh2's own exec leaves it open), the error goes on. */
+function refused(channel: ClientChannel, err: Error): Error {
+  if (!channelClosed(channel)) channel.close();
+  return err;
+}
+
+/**
+ * sshd frees a closed session a moment after ssh2 reports it closed: a quick reopen can be
+ * refused although fewer than MaxSessions are open. It is worth a few retries.
+ */
+async function retryOpen<T>(open: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await open();
+    } catch (err) {
+      if (attempt >= OPEN_RETRIES || !/Channel open failure/.test((err as Error).message)) throw err;
+      await sleep(25 * attempt);
+    }
   }
 }

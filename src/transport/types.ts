@@ -28,8 +28,10 @@ export interface HostSession {
   /**
    * Runs `command` on a new channel. `attach` is called synchronously with the process, before any
    * of its events: a fast command's output, exit status and close can arrive together with the open.
+   * `input`: the first bytes of the command's stdin, sent right behind the request (no round trip
+   * waited for: the wrapped command's first line).
    */
-  exec(command: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess>;
+  exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess>;
   /** The host's one SFTP session, opened on first use. */
   sftp(): Promise<SftpClient>;
   /** Calls `listener` once when the connection is lost, with the last error reported on it (else a plain close). */

@@ -168,9 +168,8 @@ export async function followTarget(session: HostSession, state: TargetState, opt
         ch.end();
       });
       ch.once('close', () => resolveClosed());
-    });
-    // The wrapper and the follower go first on the channel's stdin (the shell reads one line).
-    channel.write(wrapped.input);
+      // The wrapper and the follower go first on the channel's stdin (the shell reads one line).
+    }, wrapped.input);
   } catch (error) {
     debug('%s: %s: could not open a channel: %s', host, label, (error as Error).message);
     opts.onDrop?.();

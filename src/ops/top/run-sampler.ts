@@ -107,9 +107,8 @@ export async function runSampler(session: HostSession, opts: SamplerOptions): Pr
         ch.end();
       });
       ch.once('close', () => resolveClosed());
-    });
-    // The wrapper and the sampler go first on the channel's stdin (the shell reads one line).
-    channel.write(wrapped.input);
+      // The wrapper and the sampler go first on the channel's stdin (the shell reads one line).
+    }, wrapped.input);
   } catch (error) {
     debug('%s: top: could not open a channel: %s', host, (error as Error).message);
     return { kind: 'dropped', sampled, reason: (error as Error).message };
