@@ -73,6 +73,41 @@ describe('SHA-1 ssh-rsa signatures are refused by default (OpenSSH 8.8+)', () =>
   });
 });
 
+describe('SHA-1 ssh-rsa user authentication signatures are refused by default (OpenSSH 8.8+)', () => {
+  let server: OwnSshd;
+  let key: string;
+  let config: string;
+  beforeAll(async () => {
+    key = path.join(dir, 'id_rsa_user');
+    await execa('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', key]);
+    // An sshd that takes an RSA user key only with a SHA-1 (ssh-rsa) signature. OpenSSH 9.x still
+    // announces rsa-sha2-256/512 in server-sig-algs, so a client tries those and is turned down.
+    server = await startOwnSshd(2, 'ed25519', ['PubkeyAcceptedAlgorithms ssh-rsa'], `${key}.pub`);
+    config = path.join(dir, 'rsa-user');
+    writeFileSync(config, server.config('rsauser').replace(/IdentityFile .*/, `IdentityFile ${key}`));
+  });
+  afterAll(() => server.stop());
+
+  it('an RSA key the host takes only as ssh-rsa: refused like ssh refuses it (permission denied, exit 255)', async () => {
+    for (const extra of [[], ['-o', 'PubkeyAcceptedAlgorithms=+ssh-rsa']]) {
+      const oracle = await ssh(config, 'rsauser', extra);
+      expect([extra, oracle.exitCode]).toEqual([extra, 255]);
+      expect(oracle.stderr).toContain('Permission denied (publickey)');
+    }
+    const r = await runIsuops(['exec', '-F', config, '-H', 'rsauser', 'true']);
+    expect(lines(r.stderr)[0]).toBe(`isuops: rsauser: permission denied (publickey) for isucon@${server.address}:${server.port}`);
+    expect(r.exitCode).toBe(255);
+  });
+
+  it('PubkeyAcceptedAlgorithms=ssh-rsa, which makes ssh sign with SHA-1, is refused as an option isuops does not implement (exit 2)', async () => {
+    const oracle = await ssh(config, 'rsauser', ['-o', 'PubkeyAcceptedAlgorithms=ssh-rsa']);
+    expect(oracle.exitCode, oracle.stderr).toBe(0);
+    const r = await runIsuops(['exec', '-F', config, '-H', 'rsauser', '-o', 'PubkeyAcceptedAlgorithms=ssh-rsa', 'true']);
+    expect(lines(r.stderr)).toEqual(['isuops: command-line: PubkeyAcceptedAlgorithms ssh-rsa: isuops does not implement PubkeyAcceptedAlgorithms (remove it from what applies to rsauser)']);
+    expect(r.exitCode).toBe(2);
+  });
+});
+
 describe('RevokedHostKeys', () => {
   const hostKey = () => path.join(labDir(), 'hosts', 'isu01', 'ssh_host_ed25519_key.pub');
   const make = async (name: string, lines: string[] | undefined): Promise<string> => {

@@ -20,9 +20,10 @@ export interface OwnSshd {
 
 /**
  * Starts `/usr/sbin/sshd -D` on the lab's address block (.200 + n), with a fresh host key of
- * `keyType` and `extra` sshd_config lines; it takes the lab's authorized_keys, like the lab.
+ * `keyType` and `extra` sshd_config lines; it takes the lab's authorized_keys, like the lab
+ * (or the file `authorizedKeys`).
  */
-export async function startOwnSshd(n: number, keyType: 'ed25519' | 'rsa', extra: string[] = []): Promise<OwnSshd> {
+export async function startOwnSshd(n: number, keyType: 'ed25519' | 'rsa', extra: string[] = [], authorizedKeys = path.join(labDir(), 'authorized_keys')): Promise<OwnSshd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'isuops-own-sshd-'));
   const address = labState().hosts[0]!.address.replace(/\.\d+$/, `.${200 + n}`);
   const port = 20000 + Math.floor(Math.random() * 30000);
@@ -32,7 +33,7 @@ export async function startOwnSshd(n: number, keyType: 'ed25519' | 'rsa', extra:
   writeFileSync(conf, [
     `ListenAddress ${address}:${port}`, `HostKey ${hostKey}`, `PidFile ${path.join(dir, 'pid')}`,
     'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'AuthorizedKeysFile none',
-    `AuthorizedKeysCommand /bin/cat ${path.join(labDir(), 'authorized_keys')}`, 'AuthorizedKeysCommandUser root',
+    `AuthorizedKeysCommand /bin/cat ${authorizedKeys}`, 'AuthorizedKeysCommandUser root',
     'StrictModes no', 'LogLevel VERBOSE', ...extra, '',
   ].join('\n'));
   const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
