@@ -177,9 +177,9 @@ describe('names that are not UTF-8 are carried as bytes, as rsync carries them',
     expect(pushed.exitCode, pushed.stderr).toBe(0);
     expect(pushed.stdout).toContain(`>f+++++++++ ${remote}/nba\\#351/arg\\#351.txt\n`);
     expect((await execOnHost('isu01', `cat ${remote}/nba"$(printf '\\351')"/arg"$(printf '\\351')".txt`)).stdout).toBe('arg\n');
-    const pulled = await viaShell(`exec node "$1" pull -F "$2" -H isu01 --to "$3/nba-pulled" "$4/$(printf 'nba\\351')/*.txt"`);
+    const pulled = await viaShell(`exec node "$1" pull -F "$2" -H isu01 --to "$3/$(printf 'to\\351')/x" "$4/$(printf 'nba\\351')/*.txt"`);
     expect(pulled.exitCode, pulled.stderr).toBe(0);
-    expect(readFileSync(at(path.join(local, 'nba-pulled', 'isu01', remote), bytes('nba', [0xe9], '/arg', [0xe9], '.txt')), 'utf8')).toBe('arg\n');
+    expect(readFileSync(at(local, bytes('to', [0xe9], `/x/isu01${remote}/nba`, [0xe9], '/arg', [0xe9], '.txt')), 'utf8')).toBe('arg\n');
   });
 
   it('push --checksum sends a changed file of the same size and time whose name is not UTF-8', async () => {
