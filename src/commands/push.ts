@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { escapeControls } from '../core/escape-controls.js';
 import { makeLocalHasher } from '../ops/push/checksum.js';
 import { makeLocalReader } from '../ops/push/local-reader.js';
+import { makeTarRun } from '../ops/push/tar-batch.js';
 import { parseChmod, type ChmodFn } from '../ops/push/parse-chmod.js';
 import { parseChown } from '../ops/push/owner.js';
 import { pushToHost } from '../ops/push/push-host.js';
@@ -36,6 +37,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   for (const p of skipped) process.stderr.write(`isuops: skipping ${escapeControls(p)}\n`);
   const hashLocal = makeLocalHasher();
   const readLocal = makeLocalReader();
+  const tarRun = makeTarRun();
   return runFleet(
     fleet,
     opts,
@@ -55,6 +57,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
         emit: run.emit,
         hashLocal,
         readLocal,
+        tarRun,
       }),
     (results, output) => {
       if (opts.diff && !opts.json) writeDiffs(results, opts, output);

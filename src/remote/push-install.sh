@@ -15,6 +15,8 @@
 #       for directories that no user but root can change: tar follows symlinks in paths)
 #   M   rename every file of the staging directory SRC, filled by T, into directory DST; after
 #       a failed T, only remove SRC
+#   S   stop (exit 1) if an op before failed: what follows relies on it (push runs its ops, the
+#       tar stream and the directory times in one script, as if they were three)
 #   Every op but T first enters the directory it works in (`cd -P`) and checks that the shell
 #   is where the path says (under P's directory, no symlink in the path), then works on plain
 #   names there: a user who owns a directory inside the target and swaps a directory for a
@@ -93,9 +95,16 @@ batch() {
   enter "$3" && rm -rf -- "$t"
   return 1
 }
+# D: a new directory gets its mode from mkdir -m (one process, not three) unless an owner follows:
+# chown would clear its setgid bit, so chmod comes after it then. Nothing there: nothing to remove.
 mkdirat() {
   at "$3" || return 1
-  { { [ -d "./$b" ] && [ ! -h "./$b" ]; } || { rm -f -- "./$b" && mkdir -- "./$b"; }; } && enter "$3" && attrs "$4" "$5" "$6" .
+  m=$4
+  if ! { [ -d "./$b" ] && [ ! -h "./$b" ]; }; then
+    if [ -e "./$b" ] || [ -h "./$b" ]; then rm -f -- "./$b" || return 1; fi
+    if [ "$4" != - ] && [ "$5" = - ]; then mkdir -m "$4" -- "./$b" && m=-; else mkdir -- "./$b"; fi || return 1
+  fi
+  enter "$3" && attrs "$m" "$5" "$6" .
 }
 setattrs() {
   at "$3" || return 1
@@ -106,7 +115,7 @@ i=0
 for w do
   if [ $((i % 6)) -eq 0 ]; then
     case $w in
-      P|F|G|L|D|A|X|R|T|M) ;;
+      P|F|G|L|D|A|X|R|T|M|S) ;;
       *) echo "isuops: the root script got an unknown op \"$w\"" >&2; exit 2 ;;
     esac
   fi
@@ -123,6 +132,7 @@ while [ $# -ge 6 ]; do
     R) { at "$3" && rmdir -- "./$b" 2>/dev/null; } || { echo "isuops: a directory is in the way of $3 (empty it, or use --delete)" >&2; rc=1; } ;;
     T) cd / && if command -v tar >/dev/null; then tar -x -p --numeric-owner -f - -C "$3" || { tfail=1; rc=1; }; else echo "isuops: tar is not installed on this host (push --sudo sends many small files through it)" >&2; tfail=1; rc=1; fi ;;
     M) if [ -z "$tfail" ] && enter "$3" && mvall "./${2##*/}" . && rmdir -- "./${2##*/}"; then :; else { enter "$3" && rm -rf -- "./${2##*/}"; }; [ -n "$tfail" ] || { echo "isuops: could not write files into $3" >&2; rc=1; }; fi ;;
+    S) [ "$rc" -eq 0 ] || exit "$rc" ;;
     *) echo "isuops: the root script got an unknown op \"$1\"" >&2; exit 2 ;;
   esac
   shift 6

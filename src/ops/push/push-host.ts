@@ -23,6 +23,7 @@ import type { Sftp } from '../sftp/sftp-async.js';
 import type { PushChange, PushResult, PushSource, WantedOwner } from './types.js';
 import { applyWithSftp, type SendCount } from './write-sftp.js';
 import { applyWithSudo } from './write-sudo.js';
+import type { TarRun } from './tar-batch.js';
 
 const debug = debuglog('isuops');
 
@@ -43,6 +44,8 @@ export interface PushHostOptions {
   hashLocal: (localPath: string) => Promise<string>;
   /** Small local files, read once for all hosts. */
   readLocal?: LocalReader;
+  /** --sudo's tar streams: one staging name and each archive packed once for all hosts. */
+  tarRun?: TarRun;
 }
 
 /** The itemized lines of a plan, in the order they are carried out. */
@@ -169,7 +172,7 @@ export async function pushToHost(session: HostSession, opts: PushHostOptions): P
     if (opts.signal.aborted) return finish('interrupted', { error: 'interrupted before writing: nothing written' });
     if (changes.length === 0) {
       // only the left-over --then to run
-    } else if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal, opts.signal);
+    } else if (useSudo) sent = await applyWithSudo(session, sftp, plans, owner, opts.readLocal, opts.signal, opts.tarRun);
     else for (const plan of plans) await applyWithSftp(sftp, plan, opts.readLocal, opts.signal, sent);
     await setTimesBefore1970(session, plans, useSudo);
   } catch (err) {

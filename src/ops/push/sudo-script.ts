@@ -1,12 +1,15 @@
 import { quoteCommand } from '../../remote/quote.js';
 import { remoteScript } from '../../remote/scripts.js';
+import type { HostSession } from '../../transport/types.js';
+import { PushError } from './push-error.js';
+import { firstLine, runScript } from './run-remote.js';
 
 /**
  * The root-side half of --sudo is src/remote/push-install.sh, run as
  * `sudo -n /bin/sh -c SCRIPT isuops OP...`; its header says what each six-word op does.
  */
 /** One six-word op of the sudo script. */
-export type SudoOp = [kind: 'P' | 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'R' | 'T' | 'M', src: string, dst: string, mode: string, owner: string, mtime: string];
+export type SudoOp = [kind: 'P' | 'F' | 'G' | 'L' | 'D' | 'A' | 'X' | 'R' | 'T' | 'M' | 'S', src: string, dst: string, mode: string, owner: string, mtime: string];
 
 // sshd hands the whole command to the shell as one argument; Linux caps one argument at 128 KiB.
 export const MAX_COMMAND = 100_000;
@@ -49,4 +52,16 @@ export function formatMode(mode: number): string {
  */
 export function rootFailure(why: string, describe: (line: string) => string = (line) => line.replace(/^isuops: /, '')): string {
   return /password is required|a terminal is required/.test(why) ? `sudo -n: ${why}` : describe(why);
+}
+
+/** Runs `ops` through the root script, in as many commands as they need; the first failure throws. */
+export async function runAsRoot(session: HostSession, ops: readonly SudoOp[]): Promise<void> {
+  if (ops.every((op) => op[0] === 'P')) return;
+  for (const command of buildSudoCommands(ops)) {
+    const run = await runScript(session, command);
+    if (run.code !== 0) {
+      const why = firstLine(run.stderr) || `exit code ${run.code}`;
+      throw new PushError(rootFailure(why));
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 import type { PlanItem } from './plan.js';
 import { PushError } from './push-error.js';
 import { firstLine, runScript } from './run-remote.js';
-import { buildSudoArgv, MAX_COMMAND, rootFailure, type SudoOp } from './sudo-script.js';
+import { buildSudoArgv, MAX_COMMAND, rootFailure, runAsRoot, type SudoOp } from './sudo-script.js';
 import { throwIfInterrupted, type SendCount } from './write-sftp.js';
 
 /**
@@ -25,6 +25,23 @@ import { throwIfInterrupted, type SendCount } from './write-sftp.js';
 export const TAR_MIN_FILES = 8;
 // Files per staging directory: their names all go on one `mv` command line (like G ops).
 const MAX_STAGE_FILES = 1000;
+
+/**
+ * What the hosts of one run share for their tar streams: one name for the staging directories
+ * (`.isuops-<runId>`), and each archive built once: the hosts of a fleet usually get the same
+ * files, and packing 1,000 files cost each host ~40 ms of the CLI's CPU.
+ */
+export interface TarRun {
+  runId: string;
+  archives: Map<string, Promise<Buffer[]>>;
+}
+
+export function makeTarRun(): TarRun {
+  return { runId: randomHex(6), archives: new Map() };
+}
+
+// Archives up to this size are kept for the run's other hosts; larger ones are packed per host.
+const SHARED_ARCHIVE_BYTES = 64 << 20;
 
 /** A file to send in the stream: its target, bytes, mode and mtime (whole seconds). */
 export interface TarFile {
@@ -107,6 +124,45 @@ export async function* tarChunks(stages: readonly TarStage[], owner: { uid: numb
   if (size > 0) yield Buffer.concat(parts, size);
 }
 
+// The run's buffers get numbers: two archives are the same only with the very same bytes.
+const bufferIds = new WeakMap<Buffer, number>();
+let nextBufferId = 0;
+function bufferId(b: Buffer): number {
+  let id = bufferIds.get(b);
+  if (id === undefined) bufferIds.set(b, (id = nextBufferId++));
+  return id;
+}
+
+/** What makes two archives the same: every staging directory, file, mode, time and the owner. */
+function archiveKey(stages: readonly TarStage[], owner: { uid: number; gid: number }): string {
+  const parts = [`${owner.uid}:${owner.gid}`];
+  for (const s of stages) {
+    parts.push(s.stage);
+    for (const f of s.files) parts.push(`${f.target}\0${bufferId(f.data)}\0${f.mode}\0${f.mtime}`);
+  }
+  return parts.join('\0');
+}
+
+/** The archive of `stages`: packed once per run for every host that needs the same one (see TarRun). */
+export function archiveFor(stages: readonly TarStage[], owner: { uid: number; gid: number }, run?: TarRun): AsyncIterable<Buffer> {
+  const bytes = stages.reduce((n, s) => s.files.reduce((m, f) => m + f.data.length, n), 0);
+  if (!run || bytes > SHARED_ARCHIVE_BYTES) return tarChunks(stages, owner);
+  const key = archiveKey(stages, owner);
+  let packed = run.archives.get(key);
+  if (!packed) {
+    packed = (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of tarChunks(stages, owner)) chunks.push(c);
+      return chunks;
+    })();
+    run.archives.set(key, packed);
+  }
+  const ready = packed;
+  return (async function* () {
+    yield* await ready;
+  })();
+}
+
 // A block that is no tar header (its checksum is wrong): tar fails on it ("Skipping to next
 // header"), where a plain end of stream between two files would pass as the archive's end.
 const NOT_A_HEADER = Buffer.alloc(512, 0xff);
@@ -162,15 +218,50 @@ export function toTarFiles(picked: ReadonlyMap<PlanItem, Buffer>): TarFile[] {
   return [...picked].map(([item, data]) => ({ target: item.path, data, mode: item.wantMode, mtime: item.local.mtime }));
 }
 
+/** What sendTarFiles runs besides the stream: root's other ops, before it and after it. */
+export interface TarAround {
+  before: readonly SudoOp[];
+  after: readonly SudoOp[];
+  run?: TarRun;
+}
+
+// Stops the script when an op before it failed: what follows relies on it.
+const STOP_IF_FAILED: SudoOp = ['S', '-', '-', '-', '-', '-'];
+
 /**
- * Streams `files` to the host and installs them as root (T and M ops of the push script): as
- * many commands as the staging directories' names need (each fits one exec request). Ctrl-C
- * (`signal`) ends the stream where it is: the host's tar fails and nothing of it is installed.
+ * Streams `files` to the host and installs them as root (T and M ops of the push script), with
+ * `around.before` (directories, deletions, staged files) ahead of the stream and `around.after`
+ * (directory times) behind it: all in one `sudo -n sh -c` when the command fits one exec request
+ * (S ops stop it at the first failure, as separate commands would), else as separate commands,
+ * the stream in as many as the staging directories' names need. Ctrl-C (`signal`) ends the
+ * stream where it is: the host's tar fails and nothing of it is installed.
  */
-export async function sendTarFiles(session: HostSession, files: readonly TarFile[], wanted?: { uid?: number; gid?: number }, signal?: AbortSignal): Promise<SendCount> {
+export async function sendTarFiles(session: HostSession, files: readonly TarFile[], wanted?: { uid?: number; gid?: number }, signal?: AbortSignal, around: TarAround = { before: [], after: [] }): Promise<SendCount> {
   const owner = { uid: wanted?.uid ?? 0, gid: wanted?.gid ?? 0 };
   const sent: SendCount = { files: 0, bytes: 0 };
-  const stages = planTarStages(files);
+  const stages = planTarStages(files, around.run?.runId);
+  const count = (batch: readonly TarStage[]): void => {
+    for (const s of batch) for (const f of s.files) {
+      sent.files += 1;
+      sent.bytes += f.data.length;
+    }
+  };
+  const stream = async (ops: readonly SudoOp[], batch: readonly TarStage[]): Promise<void> => {
+    throwIfInterrupted(signal);
+    const run = await runScript(session, quoteCommand(buildSudoArgv(ops)), cutOnAbort(archiveFor(batch, owner, around.run), signal));
+    if (run.code !== 0) {
+      const why = firstLine(run.stderr) || `exit code ${run.code}`;
+      throw new PushError(rootFailure(why, describeTarError));
+    }
+    count(batch);
+  };
+  const hasOps = (ops: readonly SudoOp[]): boolean => ops.some((op) => op[0] !== 'P');
+  const all = [...(hasOps(around.before) ? [...around.before, STOP_IF_FAILED] : []), ...tarOps(stages), ...(hasOps(around.after) ? [STOP_IF_FAILED, ...around.after] : [])];
+  if (quoteCommand(buildSudoArgv(all)).length <= MAX_COMMAND) {
+    await stream(all, stages);
+    return sent;
+  }
+  await runAsRoot(session, around.before);
   const base = quoteCommand(buildSudoArgv(tarOps([]))).length;
   for (let i = 0; i < stages.length; ) {
     const batch: TarStage[] = [];
@@ -180,16 +271,9 @@ export async function sendTarFiles(session: HostSession, files: readonly TarFile
       batch.push(stages[i]);
       size += opSize;
     }
-    throwIfInterrupted(signal);
-    const run = await runScript(session, quoteCommand(buildSudoArgv(tarOps(batch))), cutOnAbort(tarChunks(batch, owner), signal));
-    if (run.code !== 0) {
-      const why = firstLine(run.stderr) || `exit code ${run.code}`;
-      throw new PushError(rootFailure(why, describeTarError));
-    }
-    for (const s of batch) for (const f of s.files) {
-      sent.files += 1;
-      sent.bytes += f.data.length;
-    }
+    await stream(tarOps(batch), batch);
   }
+  throwIfInterrupted(signal);
+  await runAsRoot(session, around.after);
   return sent;
 }

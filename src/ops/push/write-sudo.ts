@@ -2,14 +2,14 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { HostSession } from '../../transport/types.js';
 import type { PlanItem, SourcePlan } from './plan.js';
-import { describeSftpError, PushError } from './push-error.js';
-import { firstLine, runRemote, runScript } from './run-remote.js';
+import { describeSftpError } from './push-error.js';
+import { runRemote } from './run-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
-import { buildSudoCommands, formatMode, rootFailure, type SudoOp } from './sudo-script.js';
+import { formatMode, runAsRoot, type SudoOp } from './sudo-script.js';
 import { forEachFile, LARGE_FILES_IN_FLIGHT, SMALL_FILES_IN_FLIGHT, throwIfInterrupted, uploadFile, type SendCount } from './write-sftp.js';
 import { SMALL_FILE_BYTES, type LocalReader } from './local-reader.js';
 import { randomHex } from '../../ssh/random-pool.js';
-import { pickTarFiles, sendTarFiles, toTarFiles } from './tar-batch.js';
+import { pickTarFiles, sendTarFiles, toTarFiles, type TarRun } from './tar-batch.js';
 import type { WantedOwner } from './types.js';
 
 /** --chown as the script's chown takes it (`uid`, `uid:gid`, `:gid`), or `-` (root's default). */
@@ -122,15 +122,23 @@ export function trustedDir(plan: SourcePlan): string {
  * True when no user but root can change any directory from the item's own up to the plan's root
  * (each is root's, writable by no group or other, or still to be made by root): tar follows
  * symlinks in the paths it extracts to, so it may only write where nobody can swap one in.
+ * `memo` (one per plan) keeps each directory's answer: the files of a directory share it.
  */
-export function onlyRootCanChange(plan: SourcePlan, item: PlanItem, byPath: ReadonlyMap<string, PlanItem>): boolean {
-  for (let dir = path.posix.dirname(item.path); ; dir = path.posix.dirname(dir)) {
+export function onlyRootCanChange(plan: SourcePlan, item: PlanItem, byPath: ReadonlyMap<string, PlanItem>, memo: Map<string, boolean> = new Map()): boolean {
+  const check = (dir: string): boolean => {
+    const known = memo.get(dir);
+    if (known !== undefined) return known;
     const entry = byPath.get(dir);
-    if (!entry) return false;
-    const r = entry.remote;
-    if (r && !(r.type === 'dir' && r.uid === 0 && (r.mode & 0o022) === 0)) return false;
-    if (dir === plan.root) return true;
-  }
+    const r = entry?.remote;
+    let ok = entry !== undefined && !(r && !(r.type === 'dir' && r.uid === 0 && (r.mode & 0o022) === 0));
+    if (ok && dir !== plan.root) {
+      const parent = path.posix.dirname(dir);
+      ok = parent !== dir && check(parent);
+    }
+    memo.set(dir, ok);
+    return ok;
+  };
+  return check(path.posix.dirname(item.path));
 }
 
 /**
@@ -141,7 +149,7 @@ export function onlyRootCanChange(plan: SourcePlan, item: PlanItem, byPath: Read
  * Ctrl-C (`signal`) nothing more is started: staged files are not installed, and a tar stream
  * is cut short (the host's tar fails and its script removes what it staged).
  */
-export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], wanted: WantedOwner | undefined, readLocal?: LocalReader, signal?: AbortSignal): Promise<SendCount> {
+export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: readonly SourcePlan[], wanted: WantedOwner | undefined, readLocal?: LocalReader, signal?: AbortSignal, tarRun?: TarRun): Promise<SendCount> {
   const stage = `/tmp/.isuops-stage-${randomHex(6)}`;
   // setuid/setgid/sticky files keep their F op: their bits are set after the owner
   const planOf = new Map<PlanItem, SourcePlan>();
@@ -150,10 +158,16 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
     planOf.set(item, plan);
     byPath.set(item.path, item);
   }
+  const memos = new Map<SourcePlan, Map<string, boolean>>();
   const viaTar = await pickTarFiles(
     plans.flatMap((p) => p.items),
     readLocal,
-    (item) => item.wantMode <= 0o777 && onlyRootCanChange(planOf.get(item)!, item, byPath),
+    (item) => {
+      const plan = planOf.get(item)!;
+      let memo = memos.get(plan);
+      if (!memo) memos.set(plan, (memo = new Map()));
+      return item.wantMode <= 0o777 && onlyRootCanChange(plan, item, byPath, memo);
+    },
   );
   const { ops, dirTimes, uploads, stageDirs } = buildSudoOps(plans, stage, formatOwner(wanted), new Set(viaTar.keys()));
   if (ops.every((op) => op[0] === 'P') && viaTar.size === 0) return { files: 0, bytes: 0 };
@@ -183,28 +197,18 @@ export async function applyWithSudo(session: HostSession, sftp: Sftp, plans: rea
       );
     }
     throwIfInterrupted(signal);
-    await runAsRoot(session, ops);
     if (viaTar.size > 0) {
-      const s = await sendTarFiles(session, toTarFiles(viaTar), wanted, signal);
+      // one root command for the ops, the stream and the directory times when they fit one
+      const s = await sendTarFiles(session, toTarFiles(viaTar), wanted, signal, { before: ops, after: dirTimes, run: tarRun });
       sent.files += s.files;
       sent.bytes += s.bytes;
+    } else {
+      await runAsRoot(session, ops);
+      throwIfInterrupted(signal);
+      await runAsRoot(session, dirTimes);
     }
-    throwIfInterrupted(signal);
-    await runAsRoot(session, dirTimes);
   } finally {
     if (uploads.length > 0) await runRemote(session, ['rm', '-rf', '--', stage]).catch(() => undefined);
   }
   return sent;
-}
-
-/** Runs `ops` through the root script, in as many commands as they need; the first failure throws. */
-async function runAsRoot(session: HostSession, ops: readonly SudoOp[]): Promise<void> {
-  if (ops.every((op) => op[0] === 'P')) return;
-  for (const command of buildSudoCommands(ops)) {
-    const run = await runScript(session, command);
-    if (run.code !== 0) {
-      const why = firstLine(run.stderr) || `exit code ${run.code}`;
-      throw new PushError(rootFailure(why));
-    }
-  }
 }

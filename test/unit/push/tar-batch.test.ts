@@ -1,11 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { quoteCommand } from '../../../src/remote/quote.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSudoArgv } from '../../../src/ops/push/sudo-script.js';
-import { cutOnAbort, describeTarError, memberName, planTarStages, tarChunks, tarOps, type TarFile } from '../../../src/ops/push/tar-batch.js';
+import { archiveFor, cutOnAbort, describeTarError, makeTarRun, memberName, planTarStages, sendTarFiles, tarChunks, tarOps, type TarFile } from '../../../src/ops/push/tar-batch.js';
+import type { SudoOp } from '../../../src/ops/push/sudo-script.js';
+import type { HostSession, RemoteProcess } from '../../../src/transport/types.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'isuops-tar-batch-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -162,6 +165,92 @@ describe('the T and M ops of the push script', () => {
     expect(r.stderr).toContain(`isuops: could not write files into ${dir}`);
     expect(readdirSync(dir).filter((n) => n.startsWith('.isuops-'))).toEqual([]);
     expect(readFileSync(path.join(dir, 'x', 'keep'), 'utf8')).toBe('k');
+  });
+});
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const c of chunks) out.push(c);
+  return out;
+}
+
+describe('archiveFor: one archive per run for every host that needs the same one', () => {
+  it('packs the same stages and owner once per run (the very same chunks); another owner or no run packs anew', async () => {
+    const data = Buffer.from('same bytes');
+    const stages = planTarStages([{ target: '/etc/app/a.conf', data, mode: 0o644, mtime: 1600000000 }], 'aaaaaaaaaaaa');
+    const run = makeTarRun();
+    const first = await collect(archiveFor(stages, { uid: 0, gid: 0 }, run));
+    const second = await collect(archiveFor(stages, { uid: 0, gid: 0 }, run));
+    expect(second.length).toBe(first.length);
+    second.forEach((c, i) => expect(c).toBe(first[i]));
+    const other = await collect(archiveFor(stages, { uid: 1000, gid: 1000 }, run));
+    expect(run.archives.size).toBe(2);
+    expect(Buffer.concat(other).equals(Buffer.concat(first))).toBe(false);
+    const alone = await collect(archiveFor(stages, { uid: 0, gid: 0 }));
+    expect([alone[0] === first[0], Buffer.concat(alone).equals(Buffer.concat(first))]).toEqual([false, true]);
+  });
+
+  it('another file with the same name, size and time is another archive', async () => {
+    const run = makeTarRun();
+    const stagesOf = (text: string) => planTarStages([{ target: '/x/a', data: Buffer.from(text), mode: 0o644, mtime: 1 }], 'bbbbbbbbbbbb');
+    await collect(archiveFor(stagesOf('one'), { uid: 0, gid: 0 }, run));
+    await collect(archiveFor(stagesOf('two'), { uid: 0, gid: 0 }, run));
+    expect(run.archives.size).toBe(2);
+  });
+});
+
+/** A host session that runs each command here (minus `sudo -n --`) and records it. */
+function localSession(commands: string[]): HostSession {
+  return {
+    host: { name: 'local' },
+    lost: false,
+    exec: async (command: string, attach: (p: RemoteProcess) => void) => {
+      commands.push(command);
+      const child = spawn('/bin/sh', ['-c', command.replace(/^sudo -n -- /, '')]);
+      const proc = Object.assign(new EventEmitter(), {
+        stderr: child.stderr,
+        write: (c: Buffer) => child.stdin.write(c),
+        end: () => child.stdin.end(),
+        close: () => child.kill(),
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.on('drain', () => proc.emit('drain'));
+      child.stdout.on('data', (c: Buffer) => proc.emit('data', c));
+      child.on('exit', (code) => proc.emit('exit', code));
+      child.on('close', () => proc.emit('close'));
+      attach(proc as unknown as RemoteProcess);
+      return proc as unknown as RemoteProcess;
+    },
+    sftp: () => Promise.reject(new Error('no sftp here')),
+    onLost: () => undefined,
+    close: () => undefined,
+  } as unknown as HostSession;
+}
+
+describe('sendTarFiles: root ops, the stream and the directory times in one command', () => {
+  const me = { uid: process.getuid!(), gid: process.getgid!() };
+  it('runs the ops before the stream and the times after it in one root command', async () => {
+    const dir = path.join(root, 'one-command');
+    const files = Array.from({ length: 8 }, (_, i) => file(path.join(dir, `f${i}`), `v${i}`));
+    const before: SudoOp[] = [['P', '-', root, '-', '-', '-'], ['D', '-', dir, '0750', '-', '-']];
+    const after: SudoOp[] = [['P', '-', root, '-', '-', '-'], ['A', '-', dir, '-', '-', '1500000000']];
+    const commands: string[] = [];
+    const sent = await sendTarFiles(localSession(commands), files, me, undefined, { before, after, run: makeTarRun() });
+    expect([commands.length, sent.files, readdirSync(dir).sort(), readFileSync(path.join(dir, 'f3'), 'utf8')]).toEqual([1, 8, files.map((f) => path.basename(f.target)).sort(), 'v3']);
+    const st = lstatSync(dir);
+    expect([(st.mode & 0o777).toString(8), Math.floor(st.mtimeMs / 1000)]).toEqual(['750', 1500000000]);
+  });
+
+  it('an op before the stream that fails stops the command there: nothing of the stream is installed, the host hears why', async () => {
+    const dir = path.join(root, 'stopped');
+    mkdirSync(path.join(dir, 'way'), { recursive: true });
+    writeFileSync(path.join(dir, 'way', 'keep'), 'k');
+    const files = Array.from({ length: 8 }, (_, i) => file(path.join(dir, `f${i}`), `v${i}`));
+    const before: SudoOp[] = [['P', '-', root, '-', '-', '-'], ['R', '-', path.join(dir, 'way'), '-', '-', '-']];
+    const commands: string[] = [];
+    const err = await sendTarFiles(localSession(commands), files, me, undefined, { before, after: [] }).catch((e: unknown) => e);
+    expect([commands.length, (err as Error).message]).toEqual([1, `a directory is in the way of ${dir}/way (empty it, or use --delete)`]);
+    expect(readdirSync(dir)).toEqual(['way']);
   });
 });
 

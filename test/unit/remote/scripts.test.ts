@@ -131,6 +131,25 @@ describe.each(SHELLS)('under %s', (_, shell) => {
     expect([partial.status, partial.stderr, readdirSync(dir)]).toEqual([2, 'isuops: the root script got a partial op (9 words: ops are six words each)\n', []]);
   });
 
+  it('push-install: S stops the script after a failed op (exit 1), else it goes on; D makes a new directory with its mode by mkdir alone (no rm, no chmod)', () => {
+    const dir = path.join(tmp, `install-s-${shell.join('-').replace(/\W/g, '')}`);
+    mkdirSync(path.join(dir, 'full'), { recursive: true });
+    writeFileSync(path.join(dir, 'full', 'keep'), 'k');
+    const stop = run(shell, 'push-install', ['R', '-', `${dir}/full`, '-', '-', '-', 'S', '-', '-', '-', '-', '-', 'D', '-', `${dir}/after`, '-', '-', '-']);
+    expect([stop.status, readdirSync(dir).sort()]).toEqual([1, ['full']]);
+    // shims that log each rm and chmod the script runs
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    for (const tool of ['rm', 'chmod']) {
+      writeFileSync(path.join(bin, tool), `#!/bin/sh\necho ${tool} >> '${dir}/log'\nPATH=/usr/bin:/bin exec ${tool} "$@"\n`);
+      chmodSync(path.join(bin, tool), 0o755);
+    }
+    const ops = ['D', '-', `${dir}/new`, '02750', '-', '-', 'S', '-', '-', '-', '-', '-', 'D', '-', `${dir}/other`, '0700', '-', '-'];
+    const go = run(shell, 'push-install', ops, { env: { PATH: `${bin}:/usr/bin:/bin` } });
+    const mode = (p: string): string => (statSync(p).mode & 0o7777).toString(8);
+    expect([go.status, go.stderr, mode(`${dir}/new`), mode(`${dir}/other`), readdirSync(dir).includes('log')]).toEqual([0, '', '2750', '700', false]);
+  });
+
   it('push-owner resolves names and numbers, and says which is unknown', () => {
     const me = [execFileSync('id', ['-u']).toString().trim(), execFileSync('id', ['-g']).toString().trim()];
     expect(run(shell, 'push-owner', ['', '']).stdout).toBe(`-\n-\n${me[0]}\n${me[1]}\n`);
