@@ -3,6 +3,7 @@ import { escapeControls } from '../core/escape-controls.js';
 import { makeLocalHasher } from '../ops/push/checksum.js';
 import { makeLocalReader } from '../ops/push/local-reader.js';
 import { makeTarRun } from '../ops/push/tar-batch.js';
+import { makePlanShare } from '../ops/push/plan-share.js';
 import { parseChmod, type ChmodFn } from '../ops/push/parse-chmod.js';
 import { parseChown } from '../ops/push/owner.js';
 import { pushToHost } from '../ops/push/push-host.js';
@@ -38,6 +39,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   const hashLocal = makeLocalHasher();
   const readLocal = makeLocalReader();
   const tarRun = makeTarRun();
+  const share = makePlanShare();
   return runFleet(
     fleet,
     opts,
@@ -58,6 +60,7 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
         hashLocal,
         readLocal,
         tarRun,
+        share,
       }),
     (results, output) => {
       if (opts.diff && !opts.json) writeDiffs(results, opts, output);

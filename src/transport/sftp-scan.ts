@@ -15,7 +15,7 @@ export interface TreeScanRequest {
 }
 
 /**
- * The tree as found, in a compact form (it crosses the daemon socket as one reply): `rels[i]`
+ * The tree as found, in name order, in a compact form (it crosses the daemon socket as one reply): `rels[i]`
  * ('' for the root) has attributes `nums[5i..5i+4]` = mode (with the type bits), size, mtime,
  * uid, gid; `targets` holds [index, target] for the symlinks asked about. No root: nothing there.
  */
@@ -107,5 +107,24 @@ export async function scanTree(sftp: ScanCalls, req: TreeScanRequest): Promise<S
     await Promise.all(batch);
   }
   if (failure) throw failure.err;
+  return inNameOrder(out);
+}
+
+/**
+ * The tree with its entries in name order (as the local scan sorts: by UTF-16 code units), so
+ * that the same tree reads the same on every host, whatever order its filesystem lists it in
+ * or the replies came in (push shares one plan between hosts whose trees are the same).
+ */
+function inNameOrder(t: ScannedTree): ScannedTree {
+  const { rels, nums } = t;
+  const order = rels.map((_, i) => i).sort((a, b) => (rels[a] < rels[b] ? -1 : rels[a] > rels[b] ? 1 : 0));
+  const at = new Array<number>(rels.length);
+  const out: ScannedTree = { rels: new Array(rels.length), nums: new Array(nums.length), targets: [] };
+  order.forEach((from, to) => {
+    at[from] = to;
+    out.rels[to] = rels[from];
+    for (let k = 0; k < 5; k++) out.nums[5 * to + k] = nums[5 * from + k];
+  });
+  out.targets = t.targets.map(([i, target]): [number, string] => [at[i], target]).sort((a, b) => a[0] - b[0]);
   return out;
 }

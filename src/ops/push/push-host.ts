@@ -16,7 +16,7 @@ import { resolveOwner } from './owner.js';
 import type { ChmodFn } from './parse-chmod.js';
 import { planSource, type SourcePlan } from './plan.js';
 import { describeSftpError, PushError } from './push-error.js';
-import { remoteRootFor } from './remote-target.js';
+import { remoteRootFor, rootNeedsDestType } from './remote-target.js';
 import { firstLine, runRemote } from './run-remote.js';
 import { findMissingParents, scanRemote } from './scan-remote.js';
 import type { Sftp } from '../sftp/sftp-async.js';
@@ -24,6 +24,7 @@ import type { PushChange, PushResult, PushSource, WantedOwner } from './types.js
 import { applyWithSftp, type SendCount } from './write-sftp.js';
 import { applyWithSudo } from './write-sudo.js';
 import type { TarRun } from './tar-batch.js';
+import type { PlanShare } from './plan-share.js';
 
 const debug = debuglog('isuops');
 
@@ -46,6 +47,8 @@ export interface PushHostOptions {
   readLocal?: LocalReader;
   /** --sudo's tar streams: one staging name and each archive packed once for all hosts. */
   tarRun?: TarRun;
+  /** Hosts whose remote trees read the same share their entries and plan. */
+  share?: PlanShare;
 }
 
 /** The itemized lines of a plan, in the order they are carried out. */
@@ -86,13 +89,15 @@ async function planHost(session: HostSession, sftp: Sftp, opts: PushHostOptions,
   let home = '/';
   if (opts.dest !== undefined && !opts.dest.startsWith('/')) home = await sftp.realpath('.');
   let destIsDir = opts.sources.length > 1;
-  if (opts.dest !== undefined && !destIsDir) {
+  // `push dir/ --dest REMOTE` goes without asking whether REMOTE is a directory (one round trip)
+  const asks = opts.sources.some((s) => rootNeedsDestType(s, opts.dest));
+  if (opts.dest !== undefined && !destIsDir && asks) {
     destIsDir = await sftp.stat(path.posix.resolve(home, opts.dest)).then((s) => (s.mode & 0o170000) === 0o040000, () => false);
   }
   const scanned = await Promise.all(
     opts.sources.map(async (source) => {
       const root = remoteRootFor(source, opts.dest, destIsDir, home);
-      const remote = await scanRemote(sftp, root, source.entries, opts.delete).catch((err) => {
+      const remote = await scanRemote(sftp, root, source, opts.delete, opts.share).catch((err) => {
         throw describeSftpError(err, root);
       });
       const missingParents = remote.has('') ? [] : await findMissingParents(sftp, root).catch((err) => {
@@ -108,7 +113,15 @@ async function planHost(session: HostSession, sftp: Sftp, opts: PushHostOptions,
     for (const d of s.missingParents) claimed.add(d);
   }
   const sameContent = opts.checksum ? await sameContentMap(session, scanned, opts) : new Map<string, boolean>();
-  return scanned.map((s) => planSource(s.root, s.source.entries, s.remote, s.missingParents, { chmod: opts.chmod, checksum: opts.checksum, sameContent, owner, delete: opts.delete }));
+  return scanned.map((s) => {
+    const make = (): SourcePlan => planSource(s.root, s.source.entries, s.remote, s.missingParents, { chmod: opts.chmod, checksum: opts.checksum, sameContent, owner, delete: opts.delete });
+    // The same remote entries (another host's, see plan-share.ts) give the same plan, unless
+    // this host's checksums, owner ids or missing parents differ: those are not shared.
+    if (!opts.share || opts.checksum || owner !== undefined || s.missingParents.length > 0) return make();
+    let plan = opts.share.plans.get(s.remote);
+    if (!plan) opts.share.plans.set(s.remote, (plan = make()));
+    return plan;
+  });
 }
 
 // SFTP carries times as unsigned 32-bit seconds: a time before 1970 would land near 2106.

@@ -18,6 +18,15 @@ export function remoteRootFor(source: PushSource, dest: string | undefined, dest
 }
 
 /**
+ * Whether remoteRootFor's answer for `source` depends on REMOTE being a directory on the host: not
+ * for `dir/` (its contents go into REMOTE) nor for a REMOTE ending in `/`, so push asks the host
+ * only when it does.
+ */
+export function rootNeedsDestType(source: PushSource, dest: string | undefined): boolean {
+  return dest !== undefined && !dest.endsWith('/') && !source.contentsOnly;
+}
+
+/**
  * The remote path of an entry below a source root. `root` is normalized (remoteRootFor) and
  * `rel` is names joined by `/` (the local scan): joined as strings, without path.join's
  * normalizing (a tenth of an unchanged re-push's CPU went there).

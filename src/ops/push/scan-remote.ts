@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { SftpAttrs } from '../../transport/sftp-types.js';
 import { SFTP_NO_SUCH_FILE, sftpCode, type Sftp } from '../sftp/sftp-async.js';
-import type { LocalEntry, RemoteEntry } from './types.js';
+import type { ScannedTree } from '../../transport/sftp-scan.js';
+import { sharedRemote, type PlanShare } from './plan-share.js';
+import type { PushSource, RemoteEntry } from './types.js';
 
 const S_IFMT = 0o170000;
 
@@ -29,7 +31,8 @@ async function lstatOrNone(sftp: Sftp, p: string): Promise<RemoteEntry | undefin
  * Symlink targets are read only where the local side is a symlink too. One scanTree request
  * (transport/sftp-scan.ts): walked in the daemon when the connection is kept.
  */
-export async function scanRemote(sftp: Sftp, root: string, local: readonly LocalEntry[], all: boolean): Promise<Map<string, RemoteEntry>> {
+export async function scanRemote(sftp: Sftp, root: string, source: PushSource, all: boolean, share?: PlanShare): Promise<Map<string, RemoteEntry>> {
+  const local = source.entries;
   const descend: string[] = [];
   const linkTargets: string[] = [];
   for (const e of local) {
@@ -37,6 +40,11 @@ export async function scanRemote(sftp: Sftp, root: string, local: readonly Local
     else if (e.type === 'symlink') linkTargets.push(e.rel);
   }
   const tree = await sftp.scanTree({ root, rootIsDir: local[0].type === 'dir', all, descend: all ? [] : descend, linkTargets });
+  return sharedRemote(share, source, root, tree, () => toEntries(tree));
+}
+
+/** rel -> entry of a scanned tree. */
+function toEntries(tree: ScannedTree): Map<string, RemoteEntry> {
   const out = new Map<string, RemoteEntry>();
   const { rels, nums } = tree;
   const entries: RemoteEntry[] = new Array(rels.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remotePathOf, remoteRootFor } from '../../../src/ops/push/remote-target.js';
+import { remotePathOf, remoteRootFor, rootNeedsDestType } from '../../../src/ops/push/remote-target.js';
 import type { PushSource } from '../../../src/ops/push/types.js';
 
 const src = (localRoot: string, contentsOnly = false): PushSource => ({ arg: localRoot, localRoot, contentsOnly, entries: [] });
@@ -22,4 +22,21 @@ describe('remotePathOf', () => {
     ['/', 'etc/x', '/etc/x'],
     ['/', '', '/'],
   ])('%s + %s = %s', (root, rel, expected) => expect(remotePathOf(root, rel)).toBe(expected));
+});
+
+describe('rootNeedsDestType: push asks the host whether REMOTE is a directory only when the root depends on it', () => {
+  // prettier-ignore
+  it.each<[string, PushSource, string | undefined, boolean]>([
+    ['no --dest', src('/x/a.conf'), undefined, false],
+    ['a file to REMOTE', src('/x/a.conf'), '/etc/b.conf', true],
+    ['a file to REMOTE/', src('/x/a.conf'), '/etc/', false],
+    ['a directory to REMOTE', src('/x/tree'), '/srv/app', true],
+    ['dir/ to REMOTE', src('/x/tree', true), '/srv/app', false],
+    ['dir/ to a relative REMOTE', src('/x/tree', true), 'app', false],
+  ])('%s', (_name, source, dest, needs) => {
+    expect(rootNeedsDestType(source, dest)).toBe(needs);
+    // where it is not asked, either answer gives the same root
+    if (!needs) expect(remoteRootFor(source, dest, true, '/home/u')).toBe(remoteRootFor(source, dest, false, '/home/u'));
+    else expect(remoteRootFor(source, dest, true, '/home/u')).not.toBe(remoteRootFor(source, dest, false, '/home/u'));
+  });
 });

@@ -108,6 +108,16 @@ describe('scanTree: the remote side of a push in one request', () => {
     expect(await scanTree(sftp, req('/srv/app')).catch((e: unknown) => e)).toMatchObject({ code: 3, path: '/srv/app' });
   });
 
+  it('lists the entries in name order whatever order the host gives them in; targets follow their entries', async () => {
+    const sftp = fakeSftp({ '/r': { mode: DIR }, '/r/z': { mode: LINK, target: 'zt' }, '/r/b': { mode: DIR }, '/r/b/y': { mode: FILE }, '/r/a': { mode: LINK, target: 'at' } });
+    const listed = sftp.readdir;
+    sftp.readdir = async (p) => (await listed(p)).reverse();
+    const t = await scanTree(sftp, req('/r', { descend: ['b'], linkTargets: ['a', 'z'] }));
+    expect(t.rels).toEqual(['', 'a', 'b', 'b/y', 'z']);
+    expect(t.targets).toEqual([[1, 'at'], [4, 'zt']]);
+    expect(t.nums.filter((_, i) => i % 5 === 0).map((m) => m.toString(8))).toEqual(['40755', '120777', '40755', '100644', '120777']);
+  });
+
   it('joins names under / without doubling the slash', async () => {
     const sftp = fakeSftp({ '/': { mode: DIR }, '/x': { mode: DIR }, '/x/y': { mode: FILE } });
     expect(entries(await scanTree(sftp, req('/', { descend: ['x'] })))).toEqual({ '': '40755 0', x: '40755 0', 'x/y': '100644 0' });
