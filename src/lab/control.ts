@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { UsageError } from '../errors.js';
 import { startBastionRelay } from './bastion.js';
 import { isHostKeeper, isHostSshd, startSshd, waitForBanner, waitForListen } from './host.js';
+import { setProxyRouteDown } from './latency.js';
 import { isProcessAlive, signalProcess, waitForExit } from './proc.js';
 import { readLabState, writeLabState } from './state.js';
 import type { LabExecResult, LabHost, LabState } from './types.js';
@@ -25,7 +26,7 @@ function updateHost(dir: string, name: string, patch: Partial<LabHost>): void {
 
 /** Kills the host's sshd listener only (a dead host: new connections are refused; its sessions live on). */
 export async function labStopHost(dir: string, name: string): Promise<void> {
-  const { host } = findLabHost(dir, name);
+  const { state, host } = findLabHost(dir, name);
   if (isHostSshd(dir, name, host.pid)) {
     signalProcess(host.pid, 'SIGCONT'); // a frozen listener cannot act on SIGTERM
     signalProcess(host.pid, 'SIGTERM');
@@ -35,6 +36,9 @@ export async function labStopHost(dir: string, name: string): Promise<void> {
     }
   }
   updateHost(dir, name, { pid: 0 });
+  // behind the latency proxy: the proxy refuses too (not accept, then reset)
+  const proxyPort = state.latency?.ports[name];
+  if (proxyPort) await setProxyRouteDown(dir, host.address, proxyPort, true);
 }
 
 /** Starts the host's sshd again (after labStopHost) and waits for its banner. */
@@ -48,6 +52,8 @@ export async function labStartHost(dir: string, name: string): Promise<void> {
   if (state.netns && !isBastion) await waitForListen(host.address, host.port, pid, 30_000);
   else await waitForBanner(host.address, host.port, pid, 30_000);
   updateHost(dir, name, { pid });
+  const proxyPort = state.latency?.ports[name];
+  if (proxyPort) await setProxyRouteDown(dir, host.address, proxyPort, false);
 }
 
 /** SIGSTOPs the listener: TCP connects still succeed (kernel backlog) but no banner ever comes. */

@@ -9,7 +9,10 @@
  * once every listener is up it prints `ready PORT...` (the ports, in route order) on stdout.
  * It counts, per route, the connections and the round trips that clients waited for (a reply
  * from the server after the client sent something: a turn); on SIGUSR2 it writes them to
- * `<config>.stats` as `{at, routes: [{connections, turns, bytesUp, bytesDown}]}`.
+ * `<config>.stats` as `{at, routes: [{connections, turns, bytesUp, bytesDown}]}`. A route whose
+ * sshd is stopped (the lab's stop-host) is listed in `<config>.down` (`["address:port", ...]`,
+ * the listen sides): on SIGHUP it stops listening there, as a host with no sshd
+ * refuses connections, and listens again once the route is no longer listed.
  */
 export function latencyProxyMain(req: (id: string) => unknown, configFile: string): void {
   type Sock = import('node:net').Socket;
@@ -67,8 +70,17 @@ export function latencyProxyMain(req: (id: string) => unknown, configFile: strin
   };
 
   const ports: number[] = new Array(config.routes.length).fill(0);
+  const servers: (import('node:net').Server | undefined)[] = new Array(config.routes.length).fill(undefined);
   let listening = 0;
-  config.routes.forEach((route, i) => {
+  const readDown = (): string[] => {
+    try {
+      return JSON.parse(fs.readFileSync(`${configFile}.down`, 'utf8')) as string[];
+    } catch {
+      return [];
+    }
+  };
+  const listen = (i: number) => {
+    const route = config.routes[i]!;
     // half-open: each side's FIN travels (late) on its own; the other direction goes on
     const server = net.createServer({ allowHalfOpen: true }, (client) => {
       const upstream = net.connect({ host: route.target.host, port: route.target.port, allowHalfOpen: true });
@@ -97,13 +109,34 @@ export function latencyProxyMain(req: (id: string) => unknown, configFile: strin
         asked = false;
       });
     });
+    const again = ports[i] !== 0;
     server.on('error', (e) => {
       process.stderr.write(`latency proxy: ${route.listen.host}:${route.listen.port}: ${e.message}\n`);
-      process.exit(1);
+      if (!again) process.exit(1);
+      servers[i] = undefined;
     });
-    server.listen({ host: route.listen.host, port: route.listen.port }, () => {
+    servers[i] = server;
+    server.listen({ host: route.listen.host, port: again ? ports[i] : route.listen.port }, () => {
+      if (again) return;
       ports[i] = (server.address() as { port: number }).port;
       if (++listening === config.routes.length) process.stdout.write(`ready ${ports.join(' ')}\n`);
+    });
+  };
+  config.routes.forEach((_route, i) => listen(i));
+  // a stopped host's route: no listener (connections refused), until it is started again; the
+  // proxy lives on with every route down (till lab down stops it)
+  setInterval(() => undefined, 2 ** 30);
+  process.on('SIGHUP', () => {
+    const down = readDown();
+    config.routes.forEach((route, i) => {
+      if (ports[i] === 0) return;
+      const isDown = down.includes(`${route.listen.host}:${ports[i]}`);
+      if (isDown && servers[i]) {
+        servers[i]!.close();
+        servers[i] = undefined;
+      } else if (!isDown && !servers[i]) {
+        listen(i);
+      }
     });
   });
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { isPortFree } from './host.js';
@@ -66,7 +67,16 @@ export async function ensureLatencyProxy(dir: string, hosts: LabHost[], rttMs: n
     else ports[h.name] = await findFreePort(h.address, kept ?? PROXY_PORT);
   }
   const config = renderProxyConfig(hosts, rttMs, ports);
-  if (running.length === 1 && readText(lp.config) === config) return { rttMs, pid: running[0]!, ports };
+  // lab up starts every stopped host again: no route is down (latency-routes.ts)
+  const hadDown = fs.existsSync(`${lp.config}.down`);
+  fs.rmSync(`${lp.config}.down`, { force: true });
+  if (running.length === 1 && readText(lp.config) === config) {
+    if (hadDown) {
+      signalProcess(running[0]!, 'SIGHUP');
+      for (const h of hosts) await waitForPort(h.address, ports[h.name]!, true, running[0]!);
+    }
+    return { rttMs, pid: running[0]!, ports };
+  }
   await stopLatencyProxy(dir);
   fs.writeFileSync(lp.script, renderLatencyProxyScript());
   fs.writeFileSync(lp.config, config);
@@ -146,4 +156,55 @@ export async function readLatencyStats(dir: string, timeoutMs = 3000): Promise<R
     return Object.fromEntries(config.routes.map((r, i) => [byAddress.get(r.listen.host) ?? r.listen.host, stats!.routes[i]!]));
   }
   throw new Error(`the latency proxy (pid ${pid}) wrote no counters within ${timeoutMs} ms`);
+}
+
+/** The file that lists the proxy's routes whose sshd is stopped (see latency-proxy.ts). */
+function downFile(dir: string): string {
+  return `${latencyPaths(path.resolve(dir)).config}.down`;
+}
+
+function readDown(dir: string): string[] {
+  try {
+    return JSON.parse(fs.readFileSync(downFile(dir), 'utf8')) as string[];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Marks the proxy's route at address:port down (its sshd was stopped: the proxy stops listening
+ * there, so a connection is refused as it would be by the host itself) or up again, and waits
+ * until the port answers so.
+ */
+export async function setProxyRouteDown(dir: string, address: string, port: number, down: boolean): Promise<void> {
+  const key = `${address}:${port}`;
+  const routes = new Set(readDown(dir));
+  if (down) routes.add(key);
+  else routes.delete(key);
+  fs.writeFileSync(downFile(dir), `${JSON.stringify([...routes])}\n`);
+  const [pid] = findProxyPids(dir);
+  if (!pid) return;
+  signalProcess(pid, 'SIGHUP');
+  await waitForPort(address, port, !down, pid);
+}
+
+/** Waits (3 s at most) until address:port accepts connections (`open`) or refuses them. */
+async function waitForPort(address: string, port: number, open: boolean, pid: number): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while ((await portOpen(address, port)) !== open) {
+    if (Date.now() > deadline) throw new Error(`latency proxy (pid ${pid}): ${address}:${port} did not ${open ? 'start' : 'stop'} listening`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Whether address:port accepts a connection (false: refused). */
+function portOpen(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: address, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }

@@ -110,7 +110,7 @@ describe('kept connections', () => {
     await labStopHost(labDir(), 'isu02');
     const down = await run(['exec', ...labArgs(), 'hostname']);
     expect(down.exitCode).toBe(255);
-    expect(down.stderr).toContain(`isuops: isu02: connection refused by ${labStateAddress('isu02')}:22`);
+    expect(down.stderr).toContain(`isuops: isu02: connection refused by ${labStateAddress('isu02')}:${labResolvedPort('isu02')}`);
     await labStartHost(labDir(), 'isu02');
     const back = await run(['exec', ...labArgs(), 'hostname']);
     expect(back.exitCode).toBe(0);
@@ -193,7 +193,8 @@ describe('kept connections', () => {
     const text = await run(['daemon', 'status']);
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toMatch(/^pid \d+\nsocket \/.*\.sock\n/);
-    for (const h of labHosts()) expect(text.stdout).toContain(`isucon@${labStateAddress(h)}:22 `);
+    // the port the run connects to, as resolved (22, 2222 when two labs met on an address, the latency proxy's)
+    for (const h of labHosts()) expect(text.stdout).toContain(`isucon@${labStateAddress(h)}:${labResolvedPort(h)} `);
     const stop = await run(['daemon', 'stop']);
     expect(stop.exitCode).toBe(0);
     const none = await run(['daemon', 'status']);
@@ -232,7 +233,15 @@ describe('kept connections', () => {
   });
 });
 
-function labStateAddress(host: string): string {
+function resolved(host: string): { hostname: string; port: number } {
   const out = execFileSync('node', [ISUOPS_BIN, 'hosts', '-F', path.join(labDir(), 'ssh_config'), '-H', host, '--json'], { encoding: 'utf8' });
-  return (JSON.parse(out.trim()) as { hostname: string }).hostname;
+  return JSON.parse(out.trim()) as { hostname: string; port: number };
+}
+
+function labStateAddress(host: string): string {
+  return resolved(host).hostname;
+}
+
+function labResolvedPort(host: string): number {
+  return resolved(host).port;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { execOnHost, ISUOPS_BIN, labArgs, labDir, labFreezeHost, labHosts, labStopHost, restoreLab, runIsuops } from './helpers.js';
+import { execOnHost, ISUOPS_BIN, labArgs, labDir, labFreezeHost, labHosts, labPort, labStopHost, restoreLab, runIsuops } from './helpers.js';
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 const cfg = () => ['-F', path.join(labDir(), 'ssh_config')];
@@ -46,7 +46,7 @@ describe('exec faults', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.exitCode).toBe(255);
     expect(lines(r.stdout).sort()).toEqual(['isu01: isu01', 'isu02: isu02', 'isu04: isu04', 'isu05: isu05']);
-    expect(r.stderr).toMatch(/isuops: isu03: connection refused by 127\.\d+\.\d+\.\d+:22/);
+    expect(r.stderr).toMatch(new RegExp(`isuops: isu03: connection refused by 127\\.\\d+\\.\\d+\\.\\d+:${labPort('isu03')}`));
     expect(r.stderr).toContain('1 unreachable');
   });
 
@@ -147,7 +147,9 @@ describe('host keys and auth', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'isuops-kh-'));
     const known = readFileSync(path.join(labDir(), 'known_hosts'), 'utf8').split('\n');
     const other = (await execa('sh', ['-c', `ssh-keygen -q -t ed25519 -N '' -f ${dir}/k && cut -d' ' -f1,2 ${dir}/k.pub`])).stdout.trim();
-    const index = known.findIndex((l) => l.startsWith('isu02,'));
+    // the line a run checks: `isu02,...` at port 22, `[isu02]:PORT,...` at another (2222, the latency proxy's)
+    const port = labPort('isu02');
+    const index = known.findIndex((l) => l.startsWith(port === 22 ? 'isu02,' : `[isu02]:${port},`));
     known[index] = `${known[index].split(' ')[0]} ${other}`;
     writeFileSync(path.join(dir, 'known_hosts'), known.join('\n'));
     const config = labConfigWith((t) => t.replaceAll(path.join(labDir(), 'known_hosts'), path.join(dir, 'known_hosts')));
@@ -282,7 +284,7 @@ describe('hosts', () => {
     expect(r.exitCode).toBe(0);
     const rows = lines(r.stdout).map((l) => l.split(/\s+/));
     expect(rows[0]).toEqual(['NAME', 'USER', 'HOSTNAME', 'PORT', 'JUMP']);
-    expect(rows[1]).toEqual(['isu01', 'isucon', expect.stringMatching(/^127\.\d+\.\d+\.1$/), '22', '-']);
+    expect(rows[1]).toEqual(['isu01', 'isucon', expect.stringMatching(/^127\.\d+\.\d+\.1$/), String(labPort('isu01')), '-']);
     expect(rows[2]).toEqual(['root@isu02:2222', 'root', expect.stringMatching(/^127\.\d+\.\d+\.2$/), '2222', '-']);
     expect(rows[3]).toEqual(['nosuchhost.invalid', os.userInfo().username, 'nosuchhost.invalid', '22', '-']);
   });

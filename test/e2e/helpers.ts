@@ -53,6 +53,12 @@ export function labState(dir = labDir()): LabState {
   return state;
 }
 
+/** The port a run connects to for a lab host: its sshd's (22, or 2222), or the latency proxy's in front of it. */
+export function labPort(name: string, dir = labDir()): number {
+  const state = labState(dir);
+  return state.latency?.ports[name] ?? state.hosts.find((h) => h.name === name)!.port;
+}
+
 /** Host names of the lab, in order (isu01..isu05). */
 export function labHosts(dir = labDir()): string[] {
   return labState(dir).hosts.map((h) => h.name);

@@ -127,6 +127,31 @@ describe('latency proxy', () => {
       p.kill('SIGKILL');
     }
   });
+
+  it('stops listening on a route listed in <config>.down (SIGHUP): refused, as a host with no sshd; listens again once unlisted', async () => {
+    const downFile = path.join(dir, 'proxy.json.down');
+    const refused = (): Promise<boolean> =>
+      new Promise((resolve) => {
+        const s = net.connect({ host: '127.0.0.1', port: proxyPort });
+        s.once('connect', () => {
+          s.destroy();
+          resolve(false);
+        });
+        s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+      });
+    const settle = async (want: boolean): Promise<boolean> => {
+      for (let i = 0; i < 100 && (await refused()) !== want; i++) await new Promise((r) => setTimeout(r, 10));
+      return refused();
+    };
+    fs.writeFileSync(downFile, JSON.stringify([`127.0.0.1:${proxyPort}`]));
+    proxy.kill('SIGHUP');
+    expect(await settle(true)).toBe(true);
+    fs.writeFileSync(downFile, '[]');
+    proxy.kill('SIGHUP');
+    expect(await settle(false)).toBe(false);
+    // and it still carries bytes
+    expect((await timeRoundTrips(proxyPort, 1))[0]).toBeGreaterThanOrEqual(RTT - 1);
+  });
 });
 
 describe('parseLatency', () => {
