@@ -36,14 +36,15 @@ export function listAgentKeys(socket: string): Promise<AgentKeys> {
 
 /** The agent, refusing to make SHA-1 RSA signatures (ssh-rsa), as OpenSSH 8.8 and later do. */
 export class Sha2Agent extends ssh2.OpenSSHAgent {
-  constructor(socket: string) {
+  /** `allowSha1`: PubkeyAcceptedAlgorithms names ssh-rsa, so SHA-1 signatures are made. */
+  constructor(socket: string, allowSha1 = false) {
     super(socket);
     const sign = this.sign.bind(this) as (...args: unknown[]) => boolean;
     // assigned, not overridden: ssh2's typings overload sign(), the call is what matters
     this.sign = ((pubKey: ParsedKey, data: Buffer, options?: unknown, cb?: unknown) => {
       const done = (typeof options === 'function' ? options : cb) as (err?: Error, sig?: Buffer) => void;
       const hash = typeof options === 'function' ? undefined : (options as { hash?: string } | undefined)?.hash;
-      if (pubKey.type === 'ssh-rsa' && hash !== 'sha256' && hash !== 'sha512') {
+      if (!allowSha1 && pubKey.type === 'ssh-rsa' && hash !== 'sha256' && hash !== 'sha512') {
         const name = pubKey.comment ? `the agent's RSA key ${pubKey.comment}` : "the agent's RSA key";
         done(new Error(`refusing to sign with SHA-1 (ssh-rsa) for ${name}: the server accepts no rsa-sha2-256/512 signature, which OpenSSH 8.8 and later require too`));
         return false;
@@ -58,8 +59,8 @@ export class Sha2Agent extends ssh2.OpenSSHAgent {
  * (it signs through the agent, and offers no other agent key under IdentitiesOnly).
  */
 export class OneKeyAgent extends Sha2Agent {
-  constructor(socket: string, private readonly blob: Buffer) {
-    super(socket);
+  constructor(socket: string, private readonly blob: Buffer, allowSha1 = false) {
+    super(socket, allowSha1);
   }
 
   override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {

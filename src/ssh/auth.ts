@@ -8,6 +8,7 @@ import type { ParsedKey } from 'ssh2';
 import { ConnectError } from '../errors.js';
 import type { ResolvedHost } from './types.js';
 import { listAgentKeys, OneKeyAgent, readPublicBlob, Sha2Agent } from './agent.js';
+import { signatureAlgorithmsOf } from './config/algorithms.js';
 import { promptPassphrase } from './passphrase.js';
 
 const debug = debuglog('isuops');
@@ -86,11 +87,24 @@ export function sha1Refusal(what: string): Error {
   return new Error(`refusing to sign with SHA-1 (ssh-rsa) for ${what}: the server accepts no rsa-sha2-256/512 signature, which OpenSSH 8.8 and later require too`);
 }
 
+ // The key's sign() before refuseSha1Signatures: what a host whose PubkeyAcceptedAlgorithms names ssh-rsa gets.
+const SHA1_SIGN = Symbol('isuops.sha1Sign');
+
 /** ssh2 signs an RSA key with SHA-1 when the server announces no rsa-sha2-*: refused, as ssh does. */
 function refuseSha1Signatures(key: ParsedKey, file: string): void {
   if (key.type !== 'ssh-rsa') return;
   const sign = key.sign.bind(key);
+  (key as unknown as Record<symbol, unknown>)[SHA1_SIGN] = sign;
   key.sign = ((data: Buffer, algo?: string) => (algo === 'sha256' || algo === 'sha512' ? sign(data, algo) : sha1Refusal(`the RSA key ${file}`))) as ParsedKey['sign'];
+}
+
+/**
+ * The key as a host uses it: with PubkeyAcceptedAlgorithms naming ssh-rsa (`+ssh-rsa`, `ssh-rsa`),
+ * an RSA key that signs with SHA-1 too (a view of the cached key: other hosts keep refusing).
+ */
+function forHost(key: ParsedKey, allowSha1: boolean): ParsedKey {
+  const sha1 = (key as unknown as Record<symbol, ParsedKey['sign'] | undefined>)[SHA1_SIGN];
+  return allowSha1 && sha1 ? (Object.create(key, { sign: { value: sha1 } }) as ParsedKey) : key;
 }
 
 /** Loads (once per run) the private key in `file`; null when the file is missing, like ssh. */
@@ -131,13 +145,17 @@ function agentSocket(host: ResolvedHost, env: NodeJS.ProcessEnv): string | undef
 export async function buildAuthSteps(host: ResolvedHost, opts: AuthOptions = {}): Promise<AuthStep[]> {
   const env = opts.env ?? process.env;
   const steps: AuthStep[] = [];
+  const accepted = host.pubkeyAcceptedAlgorithms;
+  const allowSha1 = accepted?.includes('ssh-rsa') ?? false;
+  // ssh offers no key none of whose signature algorithms PubkeyAcceptedAlgorithms names
+  const offered = (type: string): boolean => accepted === undefined || signatureAlgorithmsOf(type).some((a) => accepted.includes(a));
   const socket = agentSocket(host, env);
   let agentBlobs: Buffer[] = [];
   if (socket !== undefined) {
     const agent = await listAgentKeys(socket);
     if (agent.ok) {
       agentBlobs = agent.blobs;
-      if (!host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: new Sha2Agent(socket) });
+      if (!host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: new Sha2Agent(socket, allowSha1) });
     } else if (!warnedAgents.has(socket)) {
       warnedAgents.add(socket);
       opts.warn?.(`warning: ssh-agent at ${socket} is not reachable (${agent.why}): using the key files`);
@@ -148,11 +166,12 @@ export async function buildAuthSteps(host: ResolvedHost, opts: AuthOptions = {})
     const blob = agentBlobs.length > 0 ? await readPublicBlob(expandHome(file)) : undefined;
     if (blob !== undefined && agentBlobs.some((b) => b.equals(blob))) {
       // the agent step above already offers it; under IdentitiesOnly it is offered alone
-      if (host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: new OneKeyAgent(socket as string, blob) });
+      if (host.identitiesOnly) steps.push({ type: 'agent', username: host.user, agent: new OneKeyAgent(socket as string, blob, allowSha1) });
       continue;
     }
     const key = await loadIdentity(file);
-    if (key) steps.push({ type: 'publickey', username: host.user, key });
+    if (key && offered(key.type)) steps.push({ type: 'publickey', username: host.user, key: forHost(key, allowSha1) });
+    else if (key) debug('%s: identity %s (%s) skipped: PubkeyAcceptedAlgorithms names none of its algorithms', host.name, file, key.type);
   }
   return steps;
 }

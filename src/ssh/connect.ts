@@ -63,7 +63,9 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
   const [authSteps, serverHostKey] = await Promise.all([buildAuthSteps(host, { warn: opts.warn }), hostKeyAlgorithmsFor(host)]);
   if (authSteps.length === 0) {
     throw new ConnectError(
-      `no identity to offer ${host.user}@${host.hostname}: start ssh-agent or pass -i FILE`,
+      host.pubkeyAcceptedAlgorithms
+        ? `no identity to offer ${host.user}@${host.hostname} that PubkeyAcceptedAlgorithms allows (${host.pubkeyAcceptedAlgorithms.join(',') || 'none'})`
+        : `no identity to offer ${host.user}@${host.hostname}: start ssh-agent or pass -i FILE`,
       'client-authentication',
     );
   }
@@ -132,7 +134,23 @@ export async function connectHost(host: ResolvedHost, opts: ConnectOptions = {})
         return undefined;
       },
     } as Parameters<Client['connect']>[0]);
+    if (host.pubkeyAcceptedAlgorithms) restrictServerSigAlgs(client, host.pubkeyAcceptedAlgorithms);
   });
+}
+
+/**
+ * PubkeyAcceptedAlgorithms, as ssh applies it: a signature algorithm is used only when both the
+ * client's list and the server's server-sig-algs name it. ssh2 picks an RSA key's algorithm from
+ * server-sig-algs alone (rsa-sha2-256, rsa-sha2-512, then ssh-rsa), so the list it is given is cut
+ * to what isuops accepts: with `PubkeyAcceptedAlgorithms ssh-rsa` it signs with SHA-1, as ssh does.
+ * ssh2 makes its Protocol (and its message handlers) in connect() and looks EXT_INFO up per message.
+ */
+function restrictServerSigAlgs(client: Client, accepted: readonly string[]): void {
+  type Ext = { name: string; algs?: string[] };
+  const handlers = (client as unknown as { _protocol?: { _handlers?: { EXT_INFO?: (p: unknown, exts: Ext[]) => void } } })._protocol?._handlers;
+  const extInfo = handlers?.EXT_INFO;
+  if (!handlers || typeof extInfo !== 'function') return;
+  handlers.EXT_INFO = (p, exts) => extInfo(p, exts.map((e) => (e.name === 'server-sig-algs' && e.algs ? { ...e, algs: e.algs.filter((a) => accepted.includes(a)) } : e)));
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ResolvedHost {
   hostKeyAlias?: string;
   /** HostKeyAlgorithms when set (resolved to ssh2's names, in order); unset: isuops's default order. */
   hostKeyAlgorithms?: string[];
+  /** PubkeyAcceptedAlgorithms when set: the signature algorithms user authentication may use (unset: DEFAULT_PUBKEY_ALGORITHMS, no SHA-1). */
+  pubkeyAcceptedAlgorithms?: string[];
   /** RevokedHostKeys files (a KRL from `ssh-keygen -k`, or public keys one per line). */
   revokedHostKeys?: string[];
   /** HashKnownHosts: a new host is written as `|1|salt|hash`. */

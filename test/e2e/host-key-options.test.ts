@@ -99,11 +99,30 @@ describe('SHA-1 ssh-rsa user authentication signatures are refused by default (O
     expect(r.exitCode).toBe(255);
   });
 
-  it('PubkeyAcceptedAlgorithms=ssh-rsa, which makes ssh sign with SHA-1, is refused as an option isuops does not implement (exit 2)', async () => {
-    const oracle = await ssh(config, 'rsauser', ['-o', 'PubkeyAcceptedAlgorithms=ssh-rsa']);
-    expect(oracle.exitCode, oracle.stderr).toBe(0);
-    const r = await runIsuops(['exec', '-F', config, '-H', 'rsauser', '-o', 'PubkeyAcceptedAlgorithms=ssh-rsa', 'true']);
-    expect(lines(r.stderr)).toEqual(['isuops: command-line: PubkeyAcceptedAlgorithms ssh-rsa: isuops does not implement PubkeyAcceptedAlgorithms (remove it from what applies to rsauser)']);
+  it('PubkeyAcceptedAlgorithms=ssh-rsa (or PubkeyAcceptedKeyTypes) signs with SHA-1 and logs in, as with ssh', async () => {
+    for (const option of ['PubkeyAcceptedAlgorithms=ssh-rsa', 'PubkeyAcceptedKeyTypes=ssh-rsa', 'PubkeyAcceptedAlgorithms=ssh-rsa,ssh-ed25519']) {
+      const oracle = await ssh(config, 'rsauser', ['-o', option]);
+      expect([option, oracle.exitCode, oracle.stderr]).toEqual([option, 0, '']);
+      const r = await runIsuops(['exec', '-F', config, '-H', 'rsauser', '-o', option, 'true']);
+      expect([option, r.exitCode, r.stderr]).toEqual([option, 0, expect.stringContaining('1 host: 1 ok')]);
+    }
+  });
+
+  it('PubkeyAcceptedAlgorithms without any RSA algorithm: the RSA key is not offered, as with ssh', async () => {
+    const oracle = await ssh(config, 'rsauser', ['-v', '-o', 'PubkeyAcceptedAlgorithms=ssh-ed25519']);
+    expect(oracle.exitCode).toBe(255);
+    expect(oracle.stderr).not.toContain('Offering public key');
+    const r = await runIsuops(['exec', '-F', config, '-H', 'rsauser', '-o', 'PubkeyAcceptedAlgorithms=ssh-ed25519', 'true']);
+    expect(lines(r.stderr)[0]).toBe(`isuops: rsauser: no identity to offer isucon@${server.address} that PubkeyAcceptedAlgorithms allows (ssh-ed25519)`);
+    expect(r.exitCode).toBe(255);
+  });
+
+  it('a bad PubkeyAcceptedAlgorithms name is refused like ssh refuses it', async () => {
+    const oracle = await execa('ssh', ['-G', '-o', 'PubkeyAcceptedAlgorithms=bogus-alg', 'a'], { reject: false });
+    expect(oracle.exitCode).toBe(255);
+    expect(oracle.stderr).toContain("Bad key types 'bogus-alg'");
+    const r = await runIsuops(['exec', '-H', 'a', '-o', 'PubkeyAcceptedAlgorithms=bogus-alg', 'true']);
+    expect(lines(r.stderr)).toEqual([`isuops: -o 'PubkeyAcceptedAlgorithms=bogus-alg': Bad key types 'bogus-alg'.`]);
     expect(r.exitCode).toBe(2);
   });
 });

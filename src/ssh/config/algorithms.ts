@@ -43,6 +43,19 @@ export function checkHostKeyAlgorithms(value: string, where: string): void {
   }
 }
 
+/** ssh's kex_assemble_names: `LIST` replaces `defaults`, `+LIST` appends, `-LIST` removes, `^LIST` puts in front; patterns allowed. */
+function assemble(value: string, defaults: readonly string[], supported: readonly string[]): string[] {
+  const op = /^[+\-^]/.test(value) ? value[0] : '';
+  const entries = value.slice(op.length).split(',').filter((e) => e !== '');
+  const named = entries.flatMap((e) => expand(e, [...supported]));
+  let list: string[];
+  if (op === '+') list = [...defaults, ...named];
+  else if (op === '-') list = defaults.filter((a) => !named.includes(a));
+  else if (op === '^') list = [...named, ...defaults];
+  else list = named;
+  return [...new Set(list)];
+}
+
 /**
  * HostKeyAlgorithms as ssh's kex_assemble_names reads it: `LIST` replaces the default, `+LIST`
  * appends to it, `-LIST` removes from it, `^LIST` puts in front of it; entries may be patterns.
@@ -50,17 +63,30 @@ export function checkHostKeyAlgorithms(value: string, where: string): void {
  */
 export function parseHostKeyAlgorithms(value: string, where: string): string[] {
   checkHostKeyAlgorithms(value, where);
-  const op = /^[+\-^]/.test(value) ? value[0] : '';
-  const entries = value.slice(op.length).split(',').filter((e) => e !== '');
-  const named = entries.flatMap((e) => expand(e, SUPPORTED));
-  let list: string[];
-  if (op === '+') list = [...DEFAULT_HOST_KEY_ALGORITHMS, ...named];
-  else if (op === '-') list = DEFAULT_HOST_KEY_ALGORITHMS.filter((a) => !named.includes(a));
-  else if (op === '^') list = [...named, ...DEFAULT_HOST_KEY_ALGORITHMS];
-  else list = named;
-  const unique = [...new Set(list)];
+  const unique = assemble(value, DEFAULT_HOST_KEY_ALGORITHMS, SUPPORTED);
   if (unique.length === 0) {
     throw new UsageError(`${where}: HostKeyAlgorithms ${value} leaves no algorithm isuops can use (it can: ${SUPPORTED.join(',')})`);
   }
   return unique;
+}
+
+/**
+ * Signature algorithms user authentication may use by default: OpenSSH 9.x's
+ * PubkeyAcceptedAlgorithms less certificates and security keys. No SHA-1 `ssh-rsa`.
+ */
+export const DEFAULT_PUBKEY_ALGORITHMS = DEFAULT_HOST_KEY_ALGORITHMS;
+
+/**
+ * PubkeyAcceptedAlgorithms (or its old name PubkeyAcceptedKeyTypes), read like HostKeyAlgorithms:
+ * the signature algorithms isuops signs with, e.g. `+ssh-rsa` or `ssh-rsa` to allow SHA-1 RSA
+ * signatures. An empty result is allowed: no key is offered (ssh then says permission denied too).
+ */
+export function parsePubkeyAcceptedAlgorithms(value: string, where: string): string[] {
+  checkHostKeyAlgorithms(value, where);
+  return assemble(value, DEFAULT_PUBKEY_ALGORITHMS, SUPPORTED);
+}
+
+/** The signature algorithms a key of `keyType` can make (ssh2's key types). */
+export function signatureAlgorithmsOf(keyType: string): string[] {
+  return keyType === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [keyType];
 }

@@ -8,7 +8,8 @@ export const IMPLEMENTED = new Set([
   'host', 'match', 'include', 'hostname', 'user', 'port', 'identityfile', 'identitiesonly', 'identityagent',
   'userknownhostsfile', 'globalknownhostsfile', 'stricthostkeychecking', 'hostkeyalias', 'connecttimeout',
   'serveraliveinterval', 'serveralivecountmax', 'proxyjump', 'proxycommand', 'hostkeyalgorithms',
-  'revokedhostkeys', 'hashknownhosts', 'ignoreunknown', 'controlpersist',
+  'revokedhostkeys', 'hashknownhosts', 'ignoreunknown', 'controlpersist', 'pubkeyacceptedalgorithms',
+  'pubkeyacceptedkeytypes',
 ]);
 
 /**
@@ -62,8 +63,6 @@ export const REFUSED: ReadonlyMap<string, readonly string[]> = new Map<string, r
   ['ciphers', []],
   ['macs', []],
   ['kexalgorithms', []],
-  ['pubkeyacceptedalgorithms', []],
-  ['pubkeyacceptedkeytypes', []],
   ['casignaturealgorithms', []],
   ['bindaddress', []],
   ['bindinterface', []],

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { formatJumpList, jumpNameProblem, parseJumpList } from '../jump.js';
 import type { ConnectOverrides, JumpSpec, ResolvedHost } from '../types.js';
 import { applyOption, collectOptions, type CollectedOptions } from './evaluate.js';
-import { parseHostKeyAlgorithms } from './algorithms.js';
+import { parseHostKeyAlgorithms, parsePubkeyAcceptedAlgorithms } from './algorithms.js';
 import { isKnownKeyword, keywordSpelling, REFUSED } from './keywords.js';
 import { badOption, checkOptionValue, lineArgs, type SshConfigSource } from './source.js';
 import { expandEnvVars, expandTilde, expandTokens, FILE_TOKENS, makeTokenValues, PROXY_TOKENS, type TokenValues } from './tokens.js';
@@ -111,6 +111,9 @@ export function resolveHost(
   if (hostKeyAlias !== undefined) resolved.hostKeyAlias = hostKeyAlias;
   const algorithms = get('hostkeyalgorithms');
   if (algorithms !== undefined) resolved.hostKeyAlgorithms = parseHostKeyAlgorithms(algorithms, 'HostKeyAlgorithms');
+  // one option under two names in ssh (PubkeyAcceptedKeyTypes is the old one)
+  const pubkey = get('pubkeyacceptedalgorithms') ?? get('pubkeyacceptedkeytypes');
+  if (pubkey !== undefined) resolved.pubkeyAcceptedAlgorithms = parsePubkeyAcceptedAlgorithms(pubkey, 'PubkeyAcceptedAlgorithms');
   const revoked = opts.single.get('revokedhostkeys');
   if (revoked !== undefined && revoked[0]!.toLowerCase() !== 'none') resolved.revokedHostKeys = revoked.map((p) => expandFile(p, 'RevokedHostKeys'));
   if (get('hashknownhosts') !== undefined) resolved.hashKnownHosts = parseFlagValue(get('hashknownhosts') as string, 'HashKnownHosts');

@@ -242,6 +242,8 @@ export function checkOptionValue(key: string, args: string[], where: string): vo
       parseControlPersistValue(first, where);
       break;
     case 'hostkeyalgorithms':
+    case 'pubkeyacceptedalgorithms':
+    case 'pubkeyacceptedkeytypes':
       checkHostKeyAlgorithms(first, where);
       break;
     case 'hashknownhosts':
