@@ -17,9 +17,14 @@ interface Seen {
 }
 
 /** An ssh2 server: sessions as sshd's MaxSessions (10 at once, the 11th refused), exec of `refuse` refused. */
-function startServer(): Promise<{ port: number; seen: Seen; close: () => void }> {
+function startServer(): Promise<{ port: number; seen: Seen; idle: Array<() => void>; close: () => void }> {
+  // closes each session opened so far from the host's side (the last one: idle.at(-1))
+  const idle: Array<() => void> = [];
+  let vanished = false;
   const seen: Seen = { opens: 0, execs: [], stdin: [], closes: 0 };
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+  // ssh2's generateKeyPairSync now and then writes an ed25519 key its own parser refuses: another one
+  let hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+  while (ssh2.utils.parseKey(hostKey) instanceof Error) hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
   const server = new ssh2.Server({ hostKeys: [hostKey] }, (client) => {
     // sessions open on this connection (MaxSessions is per connection)
     let open = 0;
@@ -46,8 +51,20 @@ function startServer(): Promise<{ port: number; seen: Seen; close: () => void }>
         c._chanMgr.remove(info.incoming.id);
         c._protocol.channelClose(info.outgoing.id);
       });
+      const info0 = (session as unknown as { _chanInfo: { incoming: { id: number }; outgoing: { id: number } } })._chanInfo;
+      const closeIdle = (): void => {
+        const c = client as unknown as { _protocol: { channelClose(id: number): void } };
+        c._protocol.channelClose(info0.outgoing.id);
+      };
+      idle.push(closeIdle);
       session.on('exec', (acc, rej, info) => {
         seen.execs.push(info.command);
+        if (info.command === 'vanish' && !vanished) {
+          // the host closes the session instead of answering the request (once)
+          vanished = true;
+          closeIdle();
+          return;
+        }
         if (info.command === 'refuse') {
           rej();
           return;
@@ -62,6 +79,10 @@ function startServer(): Promise<{ port: number; seen: Seen; close: () => void }>
             stream!.exit(0);
             stream!.end();
           });
+        } else if (info.command === 'vanish') {
+          stream.write('second try\n');
+          stream.exit(0);
+          stream.end();
         } else if (info.command.startsWith('hold')) {
           stream.on('data', () => {
             stream!.exit(0);
@@ -79,7 +100,7 @@ function startServer(): Promise<{ port: number; seen: Seen; close: () => void }>
       });
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, seen, close: () => server.close() })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, seen, idle, close: () => server.close() })));
 }
 
 function connect(port: number): Promise<Client> {
@@ -174,6 +195,32 @@ describe('SshConnection.keepSpare: one idle session opened ahead of the next exe
     for (const ch of held.slice(2)) ch.write('go\n');
     // the runs are done: the SFTP session is left (and a spare, unless its open met the host's lag)
     await until('the runs done', () => conn.busy - conn.spares === 1);
+    conn.end();
+  });
+
+  it('a spare the host closes while idle is let go: the next exec opens a channel of its own', async () => {
+    const client = await connect(srv.port);
+    const conn = new SshConnection(client);
+    conn.keepSpare();
+    await until('the spare open', () => conn.spares === 1);
+    srv.idle.at(-1)!();
+    await until('the spare gone', () => conn.spares === 0 && conn.busy === 0);
+    const opens = srv.seen.opens;
+    const ch = await conn.exec('cat-line', () => undefined, Buffer.from('after\n'));
+    expect(await output(ch)).toBe('got after\n');
+    expect(srv.seen.opens).toBeGreaterThan(opens);
+    conn.end();
+  });
+
+  it('a spare the host closes under the exec request: the exec is made on a new channel, once', async () => {
+    const client = await connect(srv.port);
+    const conn = new SshConnection(client);
+    conn.keepSpare();
+    await until('the spare open', () => conn.spares === 1);
+    const execs = srv.seen.execs.length;
+    const ch = await conn.exec('vanish', (c) => c.resume());
+    expect(await output(ch)).toBe('second try\n');
+    expect(srv.seen.execs.slice(execs)).toEqual(['vanish', 'vanish']);
     conn.end();
   });
 });
