@@ -182,6 +182,17 @@ describe('names that are not UTF-8 are carried as bytes, as rsync carries them',
     expect(readFileSync(at(local, bytes('to', [0xe9], `/x/isu01${remote}/nba`, [0xe9], '/arg', [0xe9], '.txt')), 'utf8')).toBe('arg\n');
   });
 
+  it('exec: a command with bytes that are not UTF-8 reaches the host as those bytes, as with ssh', async () => {
+    await execOnHost('isu01', `mkdir -p ${remote} && printf 'exec ok\\n' > ${remote}/e"$(printf '\\351')"`);
+    const viaShell = (tool: string) =>
+      execa('sh', ['-c', `exec ${tool} "$(printf 'cat %s/e\\351; printf %%s \\351\\377 | od -An -tx1' "$2")"`, 'sh', path.join(labDir(), 'ssh_config'), remote, ISUOPS_BIN], { reject: false });
+    const oracle = await viaShell('ssh -F "$1" isu01');
+    expect(lines(oracle.stdout)).toEqual(['exec ok', ' e9 ff']);
+    const r = await viaShell('node "$3" exec -F "$1" -H isu01');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(lines(r.stdout)).toEqual(lines(oracle.stdout).map((l) => `isu01: ${l}`));
+  });
+
   it('push --checksum sends a changed file of the same size and time whose name is not UTF-8', async () => {
     const src = path.join(local, 'nbc');
     mkdirSync(src);
