@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { Semaphore } from './semaphore.js';
-import { channelClosed, execOnChannel, openSessionChannel } from './session-channel.js';
+import { channelClosed, closeUnread, execOn, execOnChannel, openSessionChannel, refused } from './session-channel.js';
 
 const debug = debuglog('isuops');
 
@@ -74,7 +74,8 @@ export class SshConnection {
 
   /** Idle session channels opened ahead of the next exec (0 or 1; counted in busy too). */
   get spares(): number {
-    return this.spare?.channel && !this.spare.dropped ? 1 : 0;
+    const spare = this.spare;
+    return spare?.channel && !spare.dropped && !channelClosed(spare.channel) ? 1 : 0;
   }
 
   /**
@@ -126,9 +127,20 @@ export class SshConnection {
     const spare = this.spare;
     if (!spare || spare.dropped) return undefined;
     this.spare = undefined;
+    if (spare.channel && channelClosed(spare.channel)) return this.closedSpare(spare.channel);
+    // the replacement's open goes out with the exec request: its confirmation comes back with
+    // the reply (sshd answers both at once), no round trip of its own
     this.ensureSpare();
     const channel = await spare.ready;
-    return channel && !channelClosed(channel) ? channel : undefined;
+    if (!channel) return undefined;
+    return channelClosed(channel) ? this.closedSpare(channel) : channel;
+  }
+
+  /** A spare the host closed while it sat idle: its slot is freed now, another is opened later. */
+  private closedSpare(channel: ClientChannel): undefined {
+    closeUnread(channel);
+    this.spareRetryAt = Date.now() + SPARE_BACKOFF_MS;
+    return undefined;
   }
 
   /** Opens a spare when one is wanted, none is there, and a slot is free with nobody waiting. */
@@ -140,9 +152,6 @@ export class SshConnection {
     spare.ready = this.openCounted<ClientChannel>((done) => openSessionChannel(this.client, done), undefined, true).then(
       (channel) => {
         spare.channel = channel;
-        // an unread channel never emits 'close' (ssh2 waits for 'end'): nothing comes on a spare
-        // before its exec is answered, and whoever takes it attaches its listeners then
-        channel.resume();
         // closed while idle (by sshd: a ChannelTimeout, or with the connection): replaced later
         channel.once('close', () => {
           if (this.spare !== spare) return;
@@ -150,7 +159,7 @@ export class SshConnection {
           this.spareRetryAt = Date.now() + SPARE_BACKOFF_MS;
         });
         if (!spare.dropped) return channel;
-        channel.close();
+        closeUnread(channel);
         return undefined;
       },
       (err: Error) => {
@@ -168,7 +177,7 @@ export class SshConnection {
     if (!spare) return;
     this.spare = undefined;
     spare.dropped = true;
-    spare.channel?.close();
+    if (spare.channel) closeUnread(spare.channel);
   }
 
   /** A new SFTP session (a channel of its own, counted in the budget until it closes). */
@@ -221,26 +230,6 @@ export class SshConnection {
   destroy(): void {
     this.client.destroy();
   }
-}
-
-/** Sends the exec request (and `input`) on an open channel; `attach` runs on the reply, synchronously. */
-function execOn(channel: ClientChannel, command: string, input: Buffer | undefined, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    execOnChannel(channel, command, input, (err) => {
-      if (err) {
-        reject(refused(channel, err));
-        return;
-      }
-      attach(channel);
-      resolve(channel);
-    });
-  });
-}
-
-/** A refused exec request: its channel is closed (ssh2's own exec leaves it open), the error goes on. */
-function refused(channel: ClientChannel, err: Error): Error {
-  if (!channelClosed(channel)) channel.close();
-  return err;
 }
 
 /**

@@ -50,13 +50,14 @@ export function openSessionChannel(client: Client, done: (err: Error | undefined
 }
 
 /**
- * Sends the exec request on an open session channel (want reply) and `input` right behind it,
- * without waiting for the reply, as OpenSSH's ssh does with its stdin (clientloop.c
- * client_session2_setup sends "exec" and goes on reading stdin into the open channel). sshd
- * handles the request before the data (one connection, in order), so the data reaches the
- * command's stdin; when it refuses the request, sshd drops the data (channels.c
- * channel_input_data ignores a LARVAL channel's data) and `done` gets ssh2's own error for it,
- * "Unable to exec". The reply settles `done`: the channel, or the error.
+ * Sends the exec request on an open session channel (want reply) and queues `input` behind it,
+ * as OpenSSH's ssh does with its stdin (clientloop.c client_session2_setup sends "exec" and goes
+ * on reading stdin into the channel). ssh2 sends the bytes as soon as the window allows: sshd
+ * opens a session with a window of 0 (serverloop.c server_request_session) and opens it when it
+ * runs the command, just before its reply, so they go out on that window adjust, with no wait
+ * for the reply nor for whoever asked (the daemon's CLI). A refused request never opens the
+ * window: nothing is sent, and `done` gets ssh2's own error for it, "Unable to exec". The reply
+ * settles `done`: the channel, or the error.
  */
 export function execOnChannel(
   channel: ClientChannel,
@@ -86,4 +87,34 @@ export function execOnChannel(
 /** The channel was closed (by the host, or with its connection), not refused a request on an open one. */
 export function channelClosed(channel: ClientChannel): boolean {
   return (channel as unknown as ChannelInternals).incoming.state === 'closed';
+}
+
+/** Sends the exec request (and `input`) on an open channel; `attach` runs on the reply, synchronously. */
+export function execOn(channel: ClientChannel, command: string, input: Buffer | undefined, attach: (channel: ClientChannel) => void): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    execOnChannel(channel, command, input, (err) => {
+      if (err) {
+        reject(refused(channel, err));
+        return;
+      }
+      attach(channel);
+      resolve(channel);
+    });
+  });
+}
+
+/** A refused exec request: its channel is closed (ssh2's own exec leaves it open), the error goes on. */
+export function refused(channel: ClientChannel, err: Error): Error {
+  if (!channelClosed(channel)) channel.close();
+  return err;
+}
+
+/**
+ * Closes a channel that nobody reads (a spare): ssh2 emits 'close', which frees its slot, only
+ * after 'end', which an unread stream never emits. A spare is left unread until it is taken, so
+ * that whoever takes it gets its output from the first byte, whenever it attaches.
+ */
+export function closeUnread(channel: ClientChannel): void {
+  channel.resume();
+  if (!channelClosed(channel)) channel.close();
 }
