@@ -79,3 +79,18 @@ await build({
   plugins: [nativeAddons, pooledPadding, inlineRemoteScripts],
   logLevel: 'warning',
 });
+
+// The thin client (src/warm/client.ts) that bin/isuops tries before it loads the CLI bundle: a
+// few kilobytes, so that a run a warm worker takes costs the client no more than Node's start.
+await build({
+  absWorkingDir: repo,
+  entryPoints: ['src/warm/client.ts'],
+  outfile: 'dist/warm-client.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': '__isuopsUrl' },
+  banner: { js: "const __isuopsUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});

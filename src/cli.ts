@@ -199,23 +199,29 @@ export async function main(argv: string[]): Promise<number> {
 // and commands that run on hosts stop like on Ctrl-C (watchInterrupt).
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
-// A run whose last pending promise can never settle would let Node end the process with exit 0
-// and nothing said (a dropped connection once did this to push). Said, and not 0, instead.
-let settled = false;
-process.once('beforeExit', () => {
-  if (settled) return;
-  process.stderr.write('isuops: internal error: the run stopped waiting for an answer that can no longer come (this is a bug: please report it with the command you ran)\n');
-  process.exitCode = EXIT.failed;
-});
-
-main(rawArgv(process.argv)).then(
-  (code) => {
-    settled = true;
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    settled = true;
-    process.stderr.write(`${String(err)}\n`);
+function runCli(): void {
+  // A run whose last pending promise can never settle would let Node end the process with exit 0
+  // and nothing said (a dropped connection once did this to push). Said, and not 0, instead.
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write('isuops: internal error: the run stopped waiting for an answer that can no longer come (this is a bug: please report it with the command you ran)\n');
     process.exitCode = EXIT.failed;
-  },
-);
+  });
+
+  main(rawArgv(process.argv)).then(
+    (code) => {
+      settled = true;
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      settled = true;
+      process.stderr.write(`${String(err)}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}
+
+// `__warm-worker BUILD`: a spare the daemon keeps to run whole invocations for thin clients (src/warm/).
+if (process.argv[2] === '__warm-worker') void import('./warm/worker.js').then((w) => w.runWorker(main, process.argv[3] ?? ''));
+else runCli();

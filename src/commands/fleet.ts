@@ -9,6 +9,7 @@ import { makeRouter, type JumpHop, type ResolveHop } from '../ssh/jump-route.js'
 import type { ConnectOverrides, ResolvedHost } from '../ssh/types.js';
 import { chooseTransport } from '../transport/choose.js';
 import type { Transport } from '../transport/types.js';
+import { passWarmGate } from '../warm/gate.js';
 import type { FleetOptions } from './fleet-options.js';
 
 /** The overrides that -l/--port/-i/-J/-o/--connect-timeout put above the ssh config. */
@@ -84,5 +85,7 @@ export async function prepareFleet(opts: FleetOptions): Promise<Fleet> {
   const route = makeRouter(resolveHop);
   for (const host of hosts) route(host);
   const transport = chooseTransport({ hosts, resolveHop, route });
+  // a warm worker takes the run only now, before anything connects (src/warm/)
+  await passWarmGate(hosts, route);
   return { hosts, open: transport.open, route, close: transport.close };
 }

@@ -52,7 +52,7 @@ const READER_WATCH_DELAY_MS = 1000;
  * (checked about once a second); `--pid` ends it with isuops, even a killed one. Elsewhere
  * (no GNU tail) nothing changes. It is started after READER_WATCH_DELAY_MS of run time.
  */
-function watchReader(onGone: () => void): void {
+export function watchReader(onGone: () => void): void {
   try {
     if (!fstatSync(1).isFIFO()) return;
   } catch {

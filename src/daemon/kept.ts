@@ -162,6 +162,11 @@ export class KeptRegistry {
     if (this.byKey.size === 0) this.onEmpty();
   }
 
+  /** Whether `key` has a connection that is up now (a warm worker takes only runs whose every host has one). */
+  isLive(key: string): boolean {
+    return this.byKey.get(key)?.current !== undefined;
+  }
+
   list(): KeptConnection[] {
     return [...this.byKey.values()];
   }

@@ -63,8 +63,8 @@ export class DaemonLink {
     this.socket.end();
   }
 
-  /** One request, one reply (status, stop). */
-  request(kind: number): Promise<Buffer> {
+  /** One request, one reply (status, stop, probe). */
+  request(kind: number, payload?: object): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const id = this.id();
       const off = this.onGone(() => reject(new Error('the daemon closed the connection')));
@@ -73,9 +73,16 @@ export class DaemonLink {
         this.off(id);
         resolve(payload);
       });
-      this.send(kind, id);
+      this.send(kind, id, payload);
     });
   }
+}
+
+// A link a warm worker opened before its run came (src/warm/worker.ts): the run's first reach takes it.
+let preset: DaemonLink | undefined;
+
+export function presetLink(link: DaemonLink): void {
+  preset = link;
 }
 
 function connectSocket(file: string): Promise<net.Socket> {
@@ -112,6 +119,9 @@ export function startDaemon(paths: DaemonPaths): void {
  * undefined when there is none to be had: the run then connects directly, saying nothing.
  */
 export async function reachDaemon(paths: DaemonPaths, start: boolean): Promise<DaemonLink | undefined> {
+  const ready = preset;
+  preset = undefined;
+  if (ready && !ready.gone) return ready;
   try {
     return await openLink(paths);
   } catch (err) {

@@ -18,24 +18,32 @@ export interface DaemonPaths {
 
 let buildId: string | undefined;
 
+/** The running bundle (or module) file. */
+function runningFile(): string {
+  try {
+    return fileURLToPath(import.meta.url);
+  } catch {
+    return process.argv[1] ?? '';
+  }
+}
+
 /**
  * Identifies this build: a CLI talks only to a daemon of its own build (the id is in the socket's
  * name and in the handshake). The running file's size and mtime, as the V8 code cache does.
+ * `bundle`: another file's id (the warm client, a small bundle of its own, asks for the CLI bundle's).
  */
-export function currentBuild(): string {
-  if (buildId) return buildId;
-  let file = process.argv[1] ?? '';
-  try {
-    file = fileURLToPath(import.meta.url);
-  } catch {}
+export function currentBuild(bundle?: string): string {
+  if (bundle === undefined && buildId) return buildId;
+  const file = bundle ?? runningFile();
   let stamp = 'dev';
   try {
     const st = statSync(file);
     stamp = `${st.size}-${Math.floor(st.mtimeMs)}`;
   } catch {}
   const version = readVersion();
-  buildId = createHash('sha256').update(`${version}:${file}:${stamp}`).digest('hex').slice(0, 12);
-  return buildId;
+  const id = createHash('sha256').update(`${version}:${file}:${stamp}`).digest('hex').slice(0, 12);
+  if (bundle === undefined) buildId = id;
+  return id;
 }
 
 function readVersion(): string {
@@ -78,9 +86,8 @@ function candidateDirs(env: NodeJS.ProcessEnv, uid: number): string[] {
  * else /tmp/isuops-<uid>; the first one that is ours with mode 0700 and short enough for a unix
  * socket path. undefined: no safe place (kept connections are then off).
  */
-export function daemonPaths(env: NodeJS.ProcessEnv = process.env): DaemonPaths | undefined {
+export function daemonPaths(env: NodeJS.ProcessEnv = process.env, build: string = currentBuild()): DaemonPaths | undefined {
   const uid = process.getuid?.() ?? -1;
-  const build = currentBuild();
   for (const dir of candidateDirs(env, uid)) {
     const socket = path.join(dir, `d-${build}.sock`);
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) continue;

@@ -19,6 +19,10 @@ export const Kind = {
   sftp: 10,
   status: 11,
   stop: 12,
+  /** Which of these kept-connection keys are connected now (a warm worker asks before it takes a run). */
+  probe: 13,
+  /** A whole invocation for a warm worker (src/warm/), sent instead of HELLO. */
+  warmRun: 14,
   // daemon -> client
   sessionOk: 20,
   sessionError: 21,
@@ -32,6 +36,7 @@ export const Kind = {
   stdinAck: 29,
   sftpReply: 30,
   statusReply: 31,
+  probeReply: 32,
 } as const;
 
 export type KindValue = (typeof Kind)[keyof typeof Kind];

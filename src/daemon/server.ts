@@ -9,6 +9,8 @@ import { Kind, decodeWithBytes, encodeFrame, FrameReader, parseJson } from './pr
 import { KeptRegistry, type KeptConnection } from './kept.js';
 import { serveSftp, type SftpSlot } from './sftp-server.js';
 import { runOnKept } from './liveness.js';
+import { WarmPool } from '../warm/pool.js';
+import { parseWarmRun } from '../warm/wire.js';
 import type { DaemonStatus, ExecRequest, OpenSessionRequest, SessionErrorReply } from './types.js';
 
 // With no kept connection and no client, the daemon ends after this long.
@@ -90,6 +92,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     for (const [peer, s] of sessionsOf(kept)) send(peer, Kind.sessionLost, s.sid, { reason });
   });
 
+  // spare warm workers: a thin client hands them whole runs (src/warm/)
+  const pool = new WarmPool(process.argv[1] ?? '', paths.build, log);
   const server = net.createServer((socket) => onPeer(socket));
   let ending = false;
   const shutdown = (why: string): void => {
@@ -97,6 +101,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     ending = true;
     log(`stopping: ${why}`);
     registry.closeAll();
+    pool.close();
     connector.close();
     for (const peer of peers) peer.socket.destroy();
     server.close();
@@ -244,7 +249,12 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
           idleMs: registry.list().some((k) => k.runs > 0) ? 0 : now - Math.max(lastActivity, ...registry.list().map((k) => k.lastUsed)),
           connections: registry.list().map((k) => k.status(now)),
         };
-        send(peer, Kind.statusReply, id, status);
+        send(peer, Kind.statusReply, id, { ...status, warm: pool.status() });
+        break;
+      }
+      case Kind.probe: {
+        const { keys } = parseJson<{ keys: string[] }>(payload);
+        send(peer, Kind.probeReply, id, { live: keys.map((k) => registry.isLive(k)) });
         break;
       }
       case Kind.stop:
@@ -257,15 +267,35 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     }
   };
 
+  const tokenOk = (t: unknown): boolean => {
+    const given = Buffer.from(String(t ?? ''));
+    return given.length === tokenHex.length && timingSafeEqual(given, tokenHex);
+  };
+
   const onPeer = (socket: net.Socket): void => {
     const peer: Peer = { socket, sessions: new Map(), channels: new Map(), blocked: false };
     let authed = false;
     peers.add(peer);
     const reader = new FrameReader((kind, id, payload) => {
+      if (!authed && kind === Kind.warmRun) {
+        // a whole run for a warm worker: the connection is the worker's from now on
+        const run = parseWarmRun(payload);
+        peers.delete(peer);
+        if (!run || run.build !== paths.build || !tokenOk(run.token)) {
+          log('refused a warm run: wrong token or another build');
+          socket.destroy();
+          return;
+        }
+        authed = true;
+        socket.pause();
+        socket.removeAllListeners('data');
+        const { token: _t, build: _b, ...invocation } = run;
+        pool.hand(socket, invocation);
+        return;
+      }
       if (!authed) {
         const hello = kind === Kind.hello ? safeJson(payload) : undefined;
-        const given = Buffer.from(String(hello?.token ?? ''));
-        if (!hello || hello.build !== paths.build || given.length !== tokenHex.length || !timingSafeEqual(given, tokenHex)) {
+        if (!hello || hello.build !== paths.build || !tokenOk(hello.token)) {
           log('refused a peer: wrong token or another build');
           socket.destroy();
           return;
@@ -282,7 +312,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      peers.delete(peer);
+      // a run was served: spares boot now, not while it ran
+      if (peers.delete(peer)) pool.fill();
       // A run that went away (Ctrl-C'd to death, kill -9): its channels are closed, its remote processes stop.
       for (const s of [...peer.sessions.values()]) closeSession(peer, s);
       checkEmpty();

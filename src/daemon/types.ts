@@ -70,4 +70,6 @@ export interface DaemonStatus {
   startedAt: number;
   idleMs: number;
   connections: KeptStatus[];
+  /** Warm workers (src/warm/): spares ready now, runs handed to one since the daemon started. */
+  warm?: { ready: number; runs: number };
 }

@@ -17,6 +17,7 @@ export function formatDaemonStatus(st: DaemonStatus): string {
     `idle ${formatDuration(st.idleMs)}`,
     `connections ${st.connections.length}`,
   ];
+  if (st.warm) lines.push(`warm workers ${st.warm.ready} ready, ${st.warm.runs} runs served`);
   const rows = st.connections.map((c) => [
     `${c.user}@${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port}`,
     c.jump ?? '-',

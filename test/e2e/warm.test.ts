@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execOnHost, ISUOPS_BIN, labArgs, labDir, labHosts, runIsuops } from './helpers.js';
+
+// The warm worker path (src/warm/): a run that a worker of the daemon takes shows exactly what a
+// run in the client (ISUOPS_WARM=no) shows. This file has a daemon of its own.
+const runtime = mkdtempSync(path.join(os.tmpdir(), 'isuops-warm-e2e-'));
+const env = { XDG_RUNTIME_DIR: runtime, ISUOPS_CONTROL_PERSIST: '', ISUOPS_WARM: '' };
+const debugEnv = { ...env, NODE_DEBUG: 'isuops' };
+const here = { ...env, ISUOPS_WARM: 'no' };
+const lines = (s: string): string[] => s.split('\n').filter(Boolean);
+const usedWorker = (stderr: string): boolean => /warm: run by worker pid \d+/.test(stderr);
+const withoutDebug = (stderr: string): string => lines(stderr).filter((l) => !/^[A-Z]+ \d+: /.test(l)).join('\n');
+const sameTimes = (s: string): string => s.replace(/ in \d+\.\ds/g, ' in T');
+const onHost = async (host: string, cmd: string): Promise<string> => (await execOnHost(host, cmd)).stdout;
+
+async function waitFor(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function warm(): Promise<{ ready: number; runs: number }> {
+  let w = { ready: 0, runs: 0 };
+  await waitFor('a warm worker ready', async () => {
+    const r = await runIsuops(['daemon', 'status', '--json'], { env });
+    w = r.exitCode === 0 ? ((JSON.parse(r.stdout) as { warm?: typeof w }).warm ?? w) : w;
+    return w.ready > 0;
+  });
+  return w;
+}
+
+beforeAll(async () => {
+  // kept connections to every host, and a spare worker
+  await runIsuops(['exec', ...labArgs(), 'true'], { env });
+  await warm();
+});
+
+afterAll(async () => {
+  await runIsuops(['daemon', 'stop'], { env });
+  rmSync(runtime, { recursive: true, force: true });
+});
+
+describe('warm workers', () => {
+  it.each([
+    ['success', ['exec', ...labArgs(), 'hostname; echo to-stderr >&2'], 0],
+    ['failure', ['exec', ...labArgs(), 'hostname; exit 3'], 1],
+    ['--json', ['exec', '--json', ...labArgs(), 'echo out; echo err >&2; exit 2'], 1],
+    ['-b', ['exec', '-b', ...labArgs(), 'echo same'], 0],
+    ['a usage error', ['exec', ...labArgs(), '--no-such-flag', 'true'], 2],
+    ['an empty command', ['exec', ...labArgs(), ' '], 2],
+  ])('%s: the same bytes and exit code as a run without a worker, and a worker ran it', async (_what, args, code) => {
+    await warm();
+    const viaWorker = await runIsuops(args, { env: debugEnv });
+    const inClient = await runIsuops(args, { env: here });
+    expect(usedWorker(viaWorker.stderr)).toBe(true);
+    expect(viaWorker.exitCode).toBe(code);
+    expect(inClient.exitCode).toBe(code);
+    const norm = (s: string): string => lines(sameTimes(s)).map((l) => l.replace(/"durationMs":\d+/, '')).sort().join('\n');
+    expect(norm(viaWorker.stdout)).toBe(norm(inClient.stdout));
+    expect(norm(withoutDebug(viaWorker.stderr))).toBe(norm(inClient.stderr));
+  });
+
+  it('unreachable (255): a host with no kept connection makes the client run it itself, with the same output', async () => {
+    await warm();
+    const args = ['exec', '-F', path.join(labDir(), 'ssh_config'), '-H', 'isu01', '--port', '1', 'hostname'];
+    const viaWarm = await runIsuops(args, { env: debugEnv });
+    const inClient = await runIsuops(args, { env: here });
+    expect(viaWarm.exitCode).toBe(255);
+    expect(inClient.exitCode).toBe(255);
+    expect(viaWarm.stderr).toMatch(/warm: running here \(a host has no kept connection yet\)/);
+    expect(usedWorker(viaWarm.stderr)).toBe(false);
+    expect(sameTimes(viaWarm.stdout)).toBe(sameTimes(inClient.stdout));
+    expect(sameTimes(withoutDebug(viaWarm.stderr))).toBe(sameTimes(withoutDebug(inClient.stderr)));
+  });
+
+  it('exec -I: stdin is relayed to the worker; daemon status counts the runs it served', async () => {
+    const before = await warm();
+    const input = 'line one\nline two\n';
+    const r = await runIsuops(['exec', '-I', ...labArgs(), 'cat'], { env: debugEnv, input });
+    expect(usedWorker(r.stderr)).toBe(true);
+    expect(r.exitCode).toBe(0);
+    expect(lines(r.stdout).sort()).toEqual(labHosts().flatMap((h) => [`${h}: line one`, `${h}: line two`]).sort());
+    const after = await runIsuops(['daemon', 'status', '--json'], { env });
+    expect((JSON.parse(after.stdout) as { warm: { runs: number } }).warm.runs).toBeGreaterThan(before.runs);
+    expect((await runIsuops(['daemon', 'status'], { env })).stdout).toMatch(/^warm workers \d+ ready, \d+ runs served$/m);
+  });
+
+  it('ControlPersist=no (environment, -o or ssh_config) never uses a worker', async () => {
+    await warm();
+    const viaEnv = await runIsuops(['exec', ...labArgs(), 'true'], { env: { ...debugEnv, ISUOPS_CONTROL_PERSIST: 'no' } });
+    const viaOption = await runIsuops(['exec', '-o', 'ControlPersist=no', ...labArgs(), 'true'], { env: debugEnv });
+    for (const r of [viaEnv, viaOption]) {
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).not.toMatch(/warm:/);
+    }
+    const cfg = path.join(runtime, 'ssh_config');
+    writeFileSync(cfg, `Host *\n  ControlPersist no\nInclude ${path.join(labDir(), 'ssh_config')}\n`);
+    const viaConfig = await runIsuops(['exec', '-F', cfg, '-f', path.join(labDir(), 'hosts.txt'), 'true'], { env: debugEnv });
+    expect(viaConfig.exitCode).toBe(0);
+    expect(viaConfig.stderr).toMatch(/warm: running here \(ControlPersist no\)/);
+    expect(usedWorker(viaConfig.stderr)).toBe(false);
+  });
+
+  it('Ctrl-C of a client: 130, the summary, and the remote process stops; a second run meanwhile works', async () => {
+    await warm();
+    const cfg = ['-F', path.join(labDir(), 'ssh_config'), '-H', 'isu02'];
+    const a = execa('node', [ISUOPS_BIN, 'exec', ...cfg, 'sleep 3741'], { reject: false, env: debugEnv });
+    await waitFor('sleep 3741', async () => /sleep 3741/.test(await onHost('isu02', 'ps -eo args')));
+    // the worker is busy: another run still works (another spare, or in its client)
+    const b = await runIsuops(['exec', ...cfg, 'hostname'], { env });
+    expect([b.exitCode, b.stdout]).toEqual([0, 'isu02: isu02\n']);
+    a.kill('SIGINT');
+    const ra = await a;
+    expect(usedWorker(String(ra.stderr))).toBe(true);
+    expect(ra.exitCode).toBe(130);
+    expect(String(ra.stderr)).toMatch(/isuops: interrupted: stopping remote processes/);
+    expect(String(ra.stderr)).toMatch(/isuops: 1 host: .* in \d/);
+    await waitFor('sleep 3741 gone', async () => !/sleep 374[1]/.test(await onHost('isu02', 'ps -eo args')));
+  });
+
+  it('kill -9 of a client: its worker stops the remote process', async () => {
+    await warm();
+    const cfg = ['-F', path.join(labDir(), 'ssh_config'), '-H', 'isu03'];
+    const c = execa('node', [ISUOPS_BIN, 'exec', ...cfg, 'sleep 3743'], { reject: false, env: debugEnv });
+    let err = '';
+    c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    await waitFor('sleep 3743', async () => /sleep 3743/.test(await onHost('isu03', 'ps -eo args')));
+    expect(usedWorker(err)).toBe(true);
+    c.kill('SIGKILL');
+    await c;
+    await waitFor('sleep 3743 gone after kill -9 of its client', async () => !/sleep 374[3]/.test(await onHost('isu03', 'ps -eo args')), 8000);
+  });
+});
