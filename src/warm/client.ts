@@ -114,6 +114,8 @@ function relay(socket: net.Socket, token: string, build: string): Promise<false>
     const exit = (code: number): void => {
       exiting = true;
       socket.destroy();
+      // the run is over: a signal now (stdout still flushing) acts as on any process
+      for (const [sig, h] of handlers) process.off(sig, h);
       const out = process.stdout;
       if (out.writableLength === 0 || stdoutGone) process.exit(code);
       // what stdout still holds goes out first: the callback of an empty write comes after it
