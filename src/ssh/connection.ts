@@ -85,8 +85,8 @@ export class SshConnection {
    * first whenever a run waits for a slot, and replaced in the background once used.
    */
   keepSpare(): void {
+    // the first is opened with the first exec request (see openExec), not alone at connect time
     this.spareWanted = true;
-    this.ensureSpare();
   }
 
   /**
@@ -116,7 +116,11 @@ export class SshConnection {
       (done) =>
         openSessionChannel(this.client, (err, channel) => {
           if (err) done(err, channel);
-          else execOnChannel(channel, command, input, (e) => done(e && refused(channel, e), channel));
+          else {
+            execOnChannel(channel, command, input, (e) => done(e && refused(channel, e), channel));
+            // a spare's open rides with the request: its confirmation comes with the reply
+            this.ensureSpare();
+          }
         }),
       attach,
     );

@@ -70,6 +70,8 @@ function startServer(): Promise<{ port: number; seen: Seen; idle: Array<() => vo
           return;
         }
         stream = acc();
+        // read, so that its 'close' comes (a stream emits it after 'end')
+        stream.resume();
         session.removeListener('close', gone);
         stream.on('close', gone);
         if (info.command === 'cat-line') {
@@ -127,6 +129,13 @@ const output = (ch: ClientChannel): Promise<string> =>
     ch.once('close', () => resolve(out));
   });
 
+/** Turns spares on and makes the first exec (which opens the first spare beside it). */
+async function withSpare(conn: SshConnection): Promise<void> {
+  conn.keepSpare();
+  await output(await conn.exec('true', () => undefined));
+  await until('the spare open', () => conn.spares === 1);
+}
+
 let srv: Awaited<ReturnType<typeof startServer>>;
 beforeAll(async () => {
   srv = await startServer();
@@ -167,13 +176,12 @@ describe('SshConnection.keepSpare: one idle session opened ahead of the next exe
     const client = await connect(srv.port);
     const conn = new SshConnection(client);
     const opens = srv.seen.opens;
-    conn.keepSpare();
-    await until('the spare open', () => conn.spares === 1);
-    expect(srv.seen.opens).toBe(opens + 1);
+    await withSpare(conn);
+    expect(srv.seen.opens).toBe(opens + 2);
     const ch = await conn.exec('cat-line', () => undefined, Buffer.from('one\n'));
     expect(await output(ch)).toBe('got one\n');
     await until('the replacement spare', () => conn.spares === 1);
-    expect(srv.seen.opens).toBe(opens + 2);
+    expect(srv.seen.opens).toBe(opens + 3);
     expect(conn.busy).toBe(1);
     conn.end();
   });
@@ -181,8 +189,7 @@ describe('SshConnection.keepSpare: one idle session opened ahead of the next exe
   it('never costs a run a "Channel open failure": runs and an SFTP session at the budget take the spare\'s slot', async () => {
     const client = await connect(srv.port);
     const conn = new SshConnection(client);
-    conn.keepSpare();
-    await until('the spare open', () => conn.spares === 1);
+    await withSpare(conn);
     // every slot held by a run (the first one on the spare), then an SFTP session asks for one more
     const held = await Promise.all(Array.from({ length: MAX_CHANNELS_PER_CONNECTION }, (_, i) => conn.exec(`hold ${i}`, (ch) => ch.resume())));
     expect(conn.spares).toBe(0);
@@ -201,8 +208,7 @@ describe('SshConnection.keepSpare: one idle session opened ahead of the next exe
   it('a spare the host closes while idle is let go: the next exec opens a channel of its own', async () => {
     const client = await connect(srv.port);
     const conn = new SshConnection(client);
-    conn.keepSpare();
-    await until('the spare open', () => conn.spares === 1);
+    await withSpare(conn);
     srv.idle.at(-1)!();
     await until('the spare gone', () => conn.spares === 0);
     const opens = srv.seen.opens;
@@ -217,8 +223,7 @@ describe('SshConnection.keepSpare: one idle session opened ahead of the next exe
   it('a spare the host closes under the exec request: the exec is made on a new channel, once', async () => {
     const client = await connect(srv.port);
     const conn = new SshConnection(client);
-    conn.keepSpare();
-    await until('the spare open', () => conn.spares === 1);
+    await withSpare(conn);
     const execs = srv.seen.execs.length;
     const ch = await conn.exec('vanish', (c) => c.resume());
     expect(await output(ch)).toBe('second try\n');
