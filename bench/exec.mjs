@@ -66,13 +66,22 @@ export async function benchExec({ lab, repo, counts, runs, work, unavailable }) 
   return rows;
 }
 
-export async function benchStartup({ repo, runs }) {
+export async function benchStartup({ repo, runs, extraCa }) {
   const rows = [];
-  for (const args of [['--version'], ['--help'], ['exec', '--help']]) {
+  const cases = [
+    { bench: 'node -e 0', argv: ['node', '-e', '0'] },
+    ...[['--version'], ['--help'], ['exec', '--help']].map((args) => ({ bench: `isuops ${args.join(' ')}`, argv: ['node', `${repo}/bin/isuops`, ...args] })),
+  ];
+  // for reference: the same with the NODE_EXTRA_CA_CERTS this machine's environment sets (run.mjs)
+  if (extraCa) {
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: extraCa };
+    cases.push({ bench: 'node -e 0, with NODE_EXTRA_CA_CERTS', argv: ['node', '-e', '0'], env }, { bench: 'isuops --version, with NODE_EXTRA_CA_CERTS', argv: ['node', `${repo}/bin/isuops`, '--version'], env });
+  }
+  for (const c of cases) {
     const samples = [];
-    for (let i = 0; i < runs; i++) samples.push(await measure(['node', `${repo}/bin/isuops`, ...args]));
-    rows.push({ bench: `isuops ${args.join(' ')}`, tool: 'isuops', runs, wallS: median(samples.map((s) => s.wall)), cpuMs: median(samples.map((s) => s.cpu)) * 1000, peakRssMiB: median(samples.map((s) => s.rssKiB)) / 1024 });
-    console.error(`startup ${args.join(' ')}: ${(rows.at(-1).wallS * 1000).toFixed(0)} ms`);
+    for (let i = 0; i < runs; i++) samples.push(await measure(c.argv, c.env ? { env: c.env } : {}));
+    rows.push({ bench: c.bench, tool: 'isuops', runs, wallS: median(samples.map((s) => s.wall)), cpuMs: median(samples.map((s) => s.cpu)) * 1000, peakRssMiB: median(samples.map((s) => s.rssKiB)) / 1024 });
+    console.error(`startup ${c.bench}: ${(rows.at(-1).wallS * 1000).toFixed(0)} ms`);
   }
   return rows;
 }

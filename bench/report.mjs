@@ -105,6 +105,7 @@ export function writeReport(file, results) {
   out.push(`Machine: ${results.machine}. Load average (1, 5, 15 min) at the start: ${load(results.loadAvgStart)}; at the end: ${load(results.loadAvgEnd)}.`, '');
   out.push(`Lab: ${results.labHosts} real OpenSSH sshd hosts on loopback (\`isuops lab up ${results.labHosts} --dir LAB --base ${results.lab?.base ?? '127.X.9'}\`), up in ${fmt(results.labUpS, 1)} s. Medians of ${results.runs} runs (of the runs that succeeded). The raw figures of every run are in \`bench-results/latest.json\` and \`bench-results/${results.date.replace(/[:.]/g, '-')}.json\` (not committed: \`bench-results/\` is in .gitignore; every run writes its own dated file and overwrites latest.json).`, '');
   if (results.note) out.push(`**Note.** ${results.note}`, '');
+  if (results.extraCa) out.push(`**Environment.** This machine's environment sets NODE_EXTRA_CA_CERTS (${results.extraCa}); Node parses that file before any JS of every process it starts. Users' shells rarely set it and OpenSSH's tools never read it, so every run here goes without it; the start-up table shows what it costs.`, '');
   out.push('Peers: ' + Object.entries(results.peers.versions).map(([k, v]) => `${k} (${v})`).join(', ') + '.', '');
 
   const targets = results.targets ?? [];
@@ -114,7 +115,7 @@ export function writeReport(file, results) {
     out.push('');
   }
 
-  const startup = rows.filter((r) => r.bench.startsWith('isuops '));
+  const startup = rows.filter((r) => r.section === undefined && (r.bench.startsWith('isuops ') || r.bench.startsWith('node -e')));
   if (startup.length) {
     out.push('## Start-up', '', '| command | wall ms | CPU ms | peak RSS MiB |', '|---|---:|---:|---:|');
     for (const r of startup) out.push(`| \`${r.bench}\` | ${fmt(r.wallS * 1000, 0)} | ${fmt(r.cpuMs, 0)} | ${fmt(r.peakRssMiB, 0)} |`);
