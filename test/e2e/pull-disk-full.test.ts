@@ -40,7 +40,9 @@ describe('pull into a full local disk', () => {
     const r = await pull([`${remote}/small`]);
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`isuops: isu01: no space left on device: ${to}/isu01${remote}/small/[a-d]\\.log \\(pulling ${remote}/small/[a-d]\\.log\\)\\n`));
-    const counted = Number(/(\d+) files \([^)]*\) received/.exec(r.stderr)?.[1]);
+    const summary = /(\d+) files? \([^)]*\) received/.exec(r.stderr);
+    expect(summary, r.stderr).not.toBeNull();
+    const counted = Number(summary?.[1]);
     let complete = 0;
     for (const n of names) {
       if (!existsSync(copyOf(n))) continue;
