@@ -44,7 +44,9 @@ async function resolveFleet(opts: FleetOptions) {
   const config = await loadSshConfig(opts.sshConfig);
   const overrides = overridesFrom(opts);
   warnMissingIdentities(opts.identity ?? []);
-  const env = { home: os.homedir(), localUser: os.userInfo().username };
+  // read once for the whole fleet: without uid/localHost resolveHost asks the passwd database per host
+  const info = os.userInfo();
+  const env = { home: os.homedir(), localUser: info.username, uid: info.uid, localHost: os.hostname() };
   const hosts = entries.map((entry) => ({
     ...resolveHost({ host: entry.host, user: entry.user, port: entry.port }, config, overrides, env),
     name: entry.name,

@@ -3,13 +3,27 @@
  * everything else is literal.
  */
 export function matchPattern(text: string, pattern: string): boolean {
+  // a fleet's config is matched once per host and Host line: a literal needs no regex, a wildcard one is compiled once
+  if (!/[*?]/.test(pattern)) return text === pattern;
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled === undefined) {
+    if (compiledPatterns.size >= 4096) compiledPatterns.clear();
+    compiled = compilePattern(pattern);
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled.test(text);
+}
+
+const compiledPatterns = new Map<string, RegExp>();
+
+function compilePattern(pattern: string): RegExp {
   let re = '^';
   for (const ch of pattern) {
     if (ch === '*') re += '.*';
     else if (ch === '?') re += '.';
     else re += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
   }
-  return new RegExp(`${re}$`, 's').test(text);
+  return new RegExp(`${re}$`, 's');
 }
 
 /**
