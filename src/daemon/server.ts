@@ -93,7 +93,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   });
 
   // spare warm workers: a thin client hands them whole runs (src/warm/)
-  const pool = new WarmPool(process.argv[1] ?? '', paths.build, log);
+  const pool = new WarmPool(process.argv[1] ?? '', paths.build, log, () => [...peers].some((p) => p.sessions.size > 0));
   const server = net.createServer((socket) => onPeer(socket));
   let ending = false;
   const shutdown = (why: string): void => {
@@ -166,6 +166,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     }
     s.sftp.raw?.end();
     s.kept.release();
+    // the run's last session closed: spares may boot once the daemon stays idle
+    if (peer.sessions.size === 0) pool.fill();
   };
 
   const exec = async (peer: Peer, cid: number, { head: req, bytes: input }: { head: ExecRequest; bytes: Buffer }): Promise<void> => {
@@ -312,10 +314,11 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      // a run was served: spares boot now, not while it ran
-      if (peers.delete(peer)) pool.fill();
+      peers.delete(peer);
       // A run that went away (Ctrl-C'd to death, kill -9): its channels are closed, its remote processes stop.
       for (const s of [...peer.sessions.values()]) closeSession(peer, s);
+      // a run was served: spares boot once the daemon stays idle, not while it ran
+      pool.fill();
       checkEmpty();
     });
   };

@@ -70,6 +70,6 @@ export interface DaemonStatus {
   startedAt: number;
   idleMs: number;
   connections: KeptStatus[];
-  /** Warm workers (src/warm/): spares ready now, runs handed to one since the daemon started. */
-  warm?: { ready: number; runs: number };
+  /** Warm workers (src/warm/): spares ready now, booting now (0 or 1), runs handed to one since the daemon started. */
+  warm?: { ready: number; booting: number; runs: number };
 }

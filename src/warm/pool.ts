@@ -1,10 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { encodeFrame } from '../daemon/protocol.js';
+import { QUIET_MS, refillAction } from './refill.js';
 import { WarmKind, type Invocation } from './wire.js';
 
-// Spare workers kept booted; one boots at a time, so that booting never takes both cores from a run.
-const SPARES = 2;
 // A run that finds no spare ready waits this long for the one booting, else runs in its client.
 const WAIT_FOR_BOOT_MS = 250;
 // Workers that die before they are ready this many times in a row: no more are started.
@@ -18,18 +17,29 @@ interface Waiting {
 
 export interface WarmStatus {
   ready: number;
+  /** 1 while a spare boots (one at a time), else 0. */
+  booting: number;
   runs: number;
+}
+
+/** Removes `item` from `list` when it is there. */
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i !== -1) list.splice(i, 1);
 }
 
 /**
  * The daemon's warm workers (src/warm/worker.ts): spares that have the CLI loaded, each handed one
- * client connection (with the invocation) and then gone. Refilled once the daemon has served a run
- * (never while the run that started the daemon is still going) and whenever a worker ends.
+ * client connection (with the invocation) and then gone. Used spares are replaced when the daemon
+ * is idle (refill.ts); `sessionsOpen` says whether a client's own run holds a session now.
  */
 export class WarmPool {
   private readonly ready: ChildProcess[] = [];
   private booting: ChildProcess | undefined;
+  /** Workers handed a run that have not exited yet. */
+  private readonly running = new Set<ChildProcess>();
   private readonly waiting: Waiting[] = [];
+  private quietTimer: NodeJS.Timeout | undefined;
   private failedBoots = 0;
   private closed = false;
   runs = 0;
@@ -38,15 +48,40 @@ export class WarmPool {
     private readonly script: string,
     private readonly build: string,
     private readonly log: (message: string) => void,
+    private readonly sessionsOpen: () => boolean = () => false,
   ) {}
 
   status(): WarmStatus {
-    return { ready: this.ready.length, runs: this.runs };
+    return { ready: this.ready.length, booting: this.booting ? 1 : 0, runs: this.runs };
   }
 
-  /** Boots one more spare when fewer than SPARES are ready or booting. */
+  private get busy(): boolean {
+    return this.running.size > 0 || this.sessionsOpen();
+  }
+
+  /**
+   * Boots a spare if one is due (refill.ts): now when none is left, else once the daemon has been
+   * idle QUIET_MS. Called whenever that may have changed: a run given or ended, a session closed.
+   */
   fill(): void {
-    if (this.closed || this.booting || this.ready.length >= SPARES || this.failedBoots >= MAX_FAILED_BOOTS) return;
+    const action = refillAction({
+      ready: this.ready.length,
+      booting: this.booting !== undefined,
+      busy: this.busy,
+      stopped: this.closed || this.failedBoots >= MAX_FAILED_BOOTS,
+    });
+    if (action === 'boot') this.boot();
+    else if (action === 'when-idle' && !this.busy && !this.quietTimer) {
+      this.quietTimer = setTimeout(() => {
+        this.quietTimer = undefined;
+        if (!this.busy) this.boot();
+      }, QUIET_MS);
+      this.quietTimer.unref();
+    }
+  }
+
+  private boot(): void {
+    if (this.closed || this.booting) return;
     let child: ChildProcess;
     try {
       child = fork(this.script, ['__warm-worker', this.build], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -69,14 +104,13 @@ export class WarmPool {
       this.fill();
     });
     child.once('exit', (code, signal) => {
-      const wasBooting = this.booting === child;
-      if (wasBooting) {
+      if (this.booting === child) {
         this.booting = undefined;
         this.failedBoots += 1;
         this.log(`warm worker ${child.pid} ended before it was ready (${signal ?? code})`);
       }
-      const i = this.ready.indexOf(child);
-      if (i !== -1) this.ready.splice(i, 1);
+      remove(this.ready, child);
+      this.running.delete(child);
       this.fill();
     });
   }
@@ -87,14 +121,12 @@ export class WarmPool {
     this.fill();
     if (!this.booting) return fallBack(socket, 'no warm worker');
     const w: Waiting = { socket, invocation, timer: setTimeout(() => {
-      const i = this.waiting.indexOf(w);
-      if (i !== -1) this.waiting.splice(i, 1);
+      remove(this.waiting, w);
       fallBack(socket, 'no warm worker ready in time');
     }, WAIT_FOR_BOOT_MS) };
     socket.once('close', () => {
       clearTimeout(w.timer);
-      const i = this.waiting.indexOf(w);
-      if (i !== -1) this.waiting.splice(i, 1);
+      remove(this.waiting, w);
     });
     this.waiting.push(w);
   }
@@ -107,14 +139,18 @@ export class WarmPool {
       return;
     }
     this.runs += 1;
+    this.running.add(child);
     child.send({ type: 'run', invocation }, socket, (err) => {
       if (err) fallBack(socket, `the warm worker could not take it: ${err.message}`);
     });
+    // the last spare taken: its replacement boots now, not after the run
+    this.fill();
   }
 
   /** Spares end (their IPC channel closes); workers running a run finish it. */
   close(): void {
     this.closed = true;
+    clearTimeout(this.quietTimer);
     for (const w of this.waiting.splice(0)) {
       clearTimeout(w.timer);
       fallBack(w.socket, 'the daemon is stopping');

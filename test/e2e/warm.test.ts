@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPARES } from '../../src/warm/refill.js';
 import { execOnHost, ISUOPS_BIN, labArgs, labDir, labHosts, runIsuops } from './helpers.js';
 
 // The warm worker path (src/warm/): a run that a worker of the daemon takes shows exactly what a
@@ -25,8 +26,15 @@ async function waitFor(what: string, fn: () => Promise<boolean>, ms = 10_000): P
   }
 }
 
-async function warm(): Promise<{ ready: number; runs: number }> {
-  let w = { ready: 0, runs: 0 };
+type Warm = { ready: number; booting: number; runs: number };
+
+async function warmStatus(): Promise<Warm | undefined> {
+  const r = await runIsuops(['daemon', 'status', '--json'], { env });
+  return r.exitCode === 0 ? (JSON.parse(r.stdout) as { warm?: Warm }).warm : undefined;
+}
+
+async function warm(): Promise<Warm> {
+  let w: Warm = { ready: 0, booting: 0, runs: 0 };
   await waitFor('a warm worker ready', async () => {
     const r = await runIsuops(['daemon', 'status', '--json'], { env });
     w = r.exitCode === 0 ? ((JSON.parse(r.stdout) as { warm?: typeof w }).warm ?? w) : w;
@@ -122,6 +130,34 @@ describe('warm workers', () => {
     expect(String(ra.stderr)).toMatch(/isuops: interrupted: stopping remote processes/);
     expect(String(ra.stderr)).toMatch(/isuops: 1 host: .* in \d/);
     await waitFor('sleep 3741 gone', async () => !/sleep 374[1]/.test(await onHost('isu02', 'ps -eo args')));
+  });
+
+  it('a used spare is replaced once the daemon is idle, not while another run is going', async () => {
+    await waitFor('the spares booted', async () => {
+      const w = await warmStatus();
+      return w !== undefined && w.booting === 0 && w.ready >= 2;
+    });
+    const cfg = (h: string): string[] => ['-F', path.join(labDir(), 'ssh_config'), '-H', h];
+    const a = execa('node', [ISUOPS_BIN, 'exec', ...cfg('isu04'), 'sleep 3745'], { reject: false, env: debugEnv });
+    await waitFor('sleep 3745', async () => /sleep 3745/.test(await onHost('isu04', 'ps -eo args')));
+    // another run in another spare, done while the first still runs: nothing boots behind it
+    const b = await runIsuops(['exec', ...cfg('isu05'), 'hostname'], { env: debugEnv });
+    expect(usedWorker(b.stderr)).toBe(true);
+    const after = await warmStatus();
+    for (let i = 0; i < 8; i++) {
+      const w = await warmStatus();
+      expect([w?.booting, w?.ready]).toEqual([0, after?.ready]);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    a.kill('SIGINT');
+    const ra = await a;
+    expect(usedWorker(String(ra.stderr))).toBe(true);
+    expect(ra.exitCode).toBe(130);
+    // idle again: every spare is back
+    await waitFor('the spares replaced', async () => {
+      const w = await warmStatus();
+      return w !== undefined && w.booting === 0 && w.ready === SPARES;
+    });
   });
 
   it('kill -9 of a client: its worker stops the remote process', async () => {
