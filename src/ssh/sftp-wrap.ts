@@ -1,7 +1,7 @@
 import type { FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
 import { fsName } from '../core/byte-names.js';
 import { SftpSessionLost } from '../transport/sftp-errors.js';
-import { scanTree } from '../transport/sftp-scan.js';
+import { scanTree, type ScanCalls } from '../transport/sftp-scan.js';
 import type { SftpClient } from '../transport/sftp-types.js';
 import { carryByteNames } from './sftp-bytes.js';
 
@@ -73,7 +73,16 @@ export function wrapSftp(sftp: SFTPWrapper): SftpClient {
       const failed = (await Promise.allSettled(steps)).find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     },
-    scanTree: (req) => scanTree(client, req),
+    scanTree: (req) => scanTree(scanCalls, req),
+  };
+  const scanCalls: ScanCalls = {
+    lstat: client.lstat,
+    stat: client.stat,
+    readlink: client.readlink,
+    opendir: (p: string) => call<Buffer>((cb) => sftp.opendir(p, cb)),
+    // EOF (status 1) is the end of the listing, not a failure
+    readHandle: (h) => call<FileEntryWithStats[] | null>((cb) => sftp.readdir(h as Buffer, (err, list) => ((err as { code?: unknown } | undefined)?.code === 1 ? cb(undefined, null) : cb(err, list)))),
+    closeHandle: (h) => call<void>((cb) => sftp.close(h as Buffer, cb as never)),
   };
   return client;
 }

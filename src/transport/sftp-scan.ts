@@ -3,7 +3,7 @@ import type { SftpAttrs, SftpDirEntry } from './sftp-types.js';
 /**
  * What to walk of a remote tree (push's remote scan): `root` and, when it is a directory, the
  * directories below it that `descend` names (relative paths, `/`-separated), or every one with
- * `all`; symlink targets are read for the relative paths in `linkTargets` only. With
+ * `all` (those named are read first, see scanTree); symlink targets are read for the relative paths in `linkTargets` only. With
  * `rootIsDir`, a symlink at the root that leads to a directory stands for that directory (rsync -K).
  */
 export interface TreeScanRequest {
@@ -12,6 +12,8 @@ export interface TreeScanRequest {
   all: boolean;
   descend: string[];
   linkTargets: string[];
+  /** How many entries the local side has in a directory (rel path -> count): a guess of the remote one's size. */
+  entries?: Record<string, number>;
 }
 
 /**
@@ -25,12 +27,18 @@ export interface ScannedTree {
   targets: Array<[number, string]>;
 }
 
+/** An open directory's handle, as the SFTP session gave it. */
+export type DirHandle = unknown;
+
 /** The SFTP calls a scan makes. */
 export interface ScanCalls {
   lstat(p: string): Promise<SftpAttrs>;
   stat(p: string): Promise<SftpAttrs>;
-  readdir(p: string): Promise<SftpDirEntry[]>;
   readlink(p: string): Promise<string>;
+  opendir(p: string): Promise<DirHandle>;
+  /** The next entries of an open directory ('.' and '..' among them or not); null at its end. */
+  readHandle(h: DirHandle): Promise<SftpDirEntry[] | null>;
+  closeHandle(h: DirHandle): Promise<void>;
 }
 
 const S_IFMT = 0o170000;
@@ -38,21 +46,89 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 // SFTP status: no such file (see sftp-errors.ts)
 const NO_SUCH_FILE = 2;
+// OpenSSH's sftp-server answers a READDIR with at most 100 entries ('.' and '..' counted).
+const PAGE = 100;
+// Directories open at once per scan (the server's descriptors are the limit).
+const OPEN_AT_ONCE = 64;
+// READDIRs sent together for a directory whose size no one guessed.
+const UNKNOWN_PAGES = 2;
 
 function withPath(err: unknown, p: string): Error {
   return Object.assign(err as Error, { path: p });
 }
 
+/** How many READDIRs to send at once for `expected` entries: one per page plus the one that says the end. */
+export function pagesFor(expected: number | undefined): number {
+  return expected === undefined ? UNKNOWN_PAGES : Math.min(16, Math.ceil((expected + 2) / PAGE) + 1);
+}
+
+/** Runs at most `n` of the functions given at once, in the order given. */
+function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  return (fn) =>
+    new Promise((resolve, reject) => {
+      const start = (): void => {
+        running++;
+        fn().then(resolve, reject).finally(() => {
+          running--;
+          queue.shift()?.();
+        });
+      };
+      if (running < n) start();
+      else queue.push(start);
+    });
+}
+
 /**
- * Walks the tree `req` names with `sftp`, every request of a level in flight at once. A root
- * that does not exist gives an empty tree; any other failure rejects with the error of the call,
- * its `path` set to the path it was made on.
+ * Every entry of directory `p`: opendir, then `pages` READDIRs sent together (the server answers
+ * them in order: past the end each says EOF), again until one says EOF; the close is not waited for.
+ */
+async function listDir(sftp: ScanCalls, p: string, pages: number): Promise<SftpDirEntry[]> {
+  const h = await sftp.opendir(p);
+  const out: SftpDirEntry[] = [];
+  try {
+    for (let n = pages; ; n = UNKNOWN_PAGES) {
+      const replies = await Promise.allSettled(Array.from({ length: n }, () => sftp.readHandle(h)));
+      for (const r of replies) {
+        if (r.status === 'rejected') throw r.reason;
+        if (r.value === null) return out;
+        for (const e of r.value) out.push(e);
+      }
+    }
+  } finally {
+    sftp.closeHandle(h).catch(() => undefined);
+  }
+}
+
+/**
+ * Walks the tree `req` names with `sftp`. The directories the request names (`descend`) are
+ * opened and read with the root, before the root's listing says whether they are directories
+ * there: a tree like the local one is read in two round trips whatever its depth. A listing is
+ * used only for a directory its parent's listing shows as one (a symlink is never walked); one
+ * that failed then is read again, and its error is the walk's. A root that does not exist gives
+ * an empty tree; any other failure rejects with the error of the call, its `path` set to the
+ * path it was made on.
  */
 export async function scanTree(sftp: ScanCalls, req: TreeScanRequest): Promise<ScannedTree> {
   const out: ScannedTree = { rels: [], nums: [], targets: [] };
+  const limit = limiter(OPEN_AT_ONCE);
+  const expected = req.entries ?? {};
+  const guess = (rel: string): number | undefined => {
+    const n = Object.hasOwn(expected, rel) ? expected[rel] : undefined;
+    return typeof n === 'number' && n >= 0 ? n : undefined;
+  };
+  const list = (rel: string, p: string): Promise<SftpDirEntry[]> => limit(() => listDir(sftp, p, pagesFor(guess(rel))));
+  const base = req.root.endsWith('/') ? req.root : `${req.root}/`;
+  const early = new Map<string, Promise<SftpDirEntry[] | undefined>>();
+  const rootAttrs = sftp.lstat(req.root);
+  if (req.rootIsDir) {
+    // sent with the lstat: read before anything says they are directories (see above)
+    for (const rel of ['', ...req.descend]) early.set(rel, list(rel, rel === '' ? req.root : base + rel).catch(() => undefined));
+  }
   let root: SftpAttrs;
   try {
-    root = await sftp.lstat(req.root);
+    root = await rootAttrs;
   } catch (err) {
     if ((err as { code?: unknown }).code === NO_SUCH_FILE) return out;
     throw withPath(err, req.root);
@@ -85,18 +161,19 @@ export async function scanTree(sftp: ScanCalls, req: TreeScanRequest): Promise<S
     }
   };
   const walk = async (rel: string, dir: string): Promise<void> => {
-    let list: SftpDirEntry[];
+    let listing = await early.get(rel);
+    early.delete(rel);
     try {
-      list = await sftp.readdir(dir);
+      listing ??= await list(rel, dir);
     } catch (err) {
       throw withPath(err, dir);
     }
     const prefix = rel === '' ? '' : `${rel}/`;
-    const base = dir.endsWith('/') ? dir : `${dir}/`;
-    for (const item of list) {
+    const dirBase = dir.endsWith('/') ? dir : `${dir}/`;
+    for (const item of listing) {
       const name = item.filename;
       if (name === '.' || name === '..') continue;
-      add(prefix + name, item.attrs, base + name);
+      add(prefix + name, item.attrs, dirBase + name);
     }
   };
   add('', root, req.root);

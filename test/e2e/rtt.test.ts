@@ -67,4 +67,34 @@ describe('round trips of a run at 20 ms RTT (the latency proxy counts them)', ()
     const text = await runIsuops(['daemon', 'status'], { env });
     expect(text.stdout).toMatch(/ {2}0 \(\+1 spare\)$/m);
   });
+
+  it('a warm unchanged re-push of a tree of 5 directories of 120 files waits for at most 10 round trips per host (the scan: 2)', async () => {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), 'isuops-rtt-push-'));
+    try {
+      for (let d = 0; d < 5; d++) {
+        fs.mkdirSync(path.join(src, `d${d}`));
+        for (let f = 0; f < 120; f++) fs.writeFileSync(path.join(src, `d${d}`, `f${f}`), `${d}/${f}\n`);
+      }
+      const push = ['push', ...args(), '--dest', '/home/isucon/rtt-tree', `${src}/`];
+      const first = await runIsuops(push, { env });
+      expect(first.exitCode, first.stderr).toBe(0);
+      const samples: Array<Array<{ turns: number; connections: number }>> = [];
+      for (let i = 0; i < 3; i++) {
+        samples.push(
+          await counted(async () => {
+            const r = await runIsuops(push, { env });
+            expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, '', '']);
+          }),
+        );
+      }
+      // SFTP's open (channel, subsystem, version), the scan (the root and every directory at
+      // once, then their listings), the closes. One directory after another would be 13 or more.
+      for (let h = 0; h < hosts.length; h++) {
+        expect(samples.map((s) => s[h]!.connections)).toEqual([0, 0, 0]);
+        expect(median(samples.map((s) => s[h]!.turns)), JSON.stringify(samples)).toBeLessThanOrEqual(10);
+      }
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
 });

@@ -35,11 +35,17 @@ export async function scanRemote(sftp: Sftp, root: string, source: PushSource, a
   const local = source.entries;
   const descend: string[] = [];
   const linkTargets: string[] = [];
+  // entries per local directory: the READDIRs the remote one needs if it is the same
+  const entries: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const e of local) {
     if (e.type === 'dir' && e.rel !== '') descend.push(e.rel);
     else if (e.type === 'symlink') linkTargets.push(e.rel);
+    if (e.rel !== '') {
+      const parent = e.rel.slice(0, Math.max(0, e.rel.lastIndexOf('/')));
+      entries[parent] = (entries[parent] ?? 0) + 1;
+    }
   }
-  const tree = await sftp.scanTree({ root, rootIsDir: local[0].type === 'dir', all, descend: all ? [] : descend, linkTargets });
+  const tree = await sftp.scanTree({ root, rootIsDir: local[0].type === 'dir', all, descend, linkTargets, entries });
   return sharedRemote(share, source, root, tree, () => toEntries(tree));
 }
 
