@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { fstatSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** Writes one line of isuops's own to stderr, after the terminal's echoed ^C. */
 const sayOnStderr = (line: string): void => {
@@ -62,6 +63,8 @@ export function watchReader(onGone: () => void): void {
 }
 
 function startReaderWatcher(onGone: () => void): void {
+  // loaded only now: the thin warm client (src/warm/client.ts) shares this file and rarely gets here
+  const spawn = (createRequire(import.meta.url)('node:child_process') as { spawn: typeof Spawn }).spawn;
   const watcher = spawn('tail', ['-f', `--pid=${process.pid}`, '/dev/null'], { stdio: ['ignore', 'inherit', 'ignore'] });
   watcher.on('error', () => undefined);
   watcher.on('exit', (_code, signal) => {

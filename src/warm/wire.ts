@@ -2,8 +2,9 @@
  * The warm run's wire (README, "Kept connections"): a thin client (bin/isuops) hands a whole
  * invocation to a pre-warmed worker process that the daemon keeps, and relays its stdio, signals
  * and exit code. Frames as the daemon's (src/daemon/protocol.ts); the first one, WARM_RUN, carries
- * the token and build like HELLO does, then the invocation. Pure: no I/O here.
+ * the token and build like HELLO does, then the invocation. Pure but for invocationOf (isatty).
  */
+import { isatty } from 'node:tty';
 
 /** Frame kinds after WARM_RUN (client <-> worker; FALLBACK may also come from the daemon). */
 export const WarmKind = {
@@ -93,9 +94,10 @@ export function invocationOf(proc: NodeJS.Process, token: string, build: string)
     cwd: proc.cwd(),
     env,
     umask: proc.umask(),
-    stdin: { isTTY: Boolean(proc.stdin.isTTY) },
-    stdout: { isTTY: Boolean(proc.stdout.isTTY) },
-    stderr: { isTTY: Boolean(proc.stderr.isTTY) },
+    // isatty, not proc.stdin.isTTY: that getter makes a stream for stdin (~2 ms) that a run that reads nothing never needs
+    stdin: { isTTY: isatty(0) },
+    stdout: { isTTY: isatty(1) },
+    stderr: { isTTY: isatty(2) },
   };
 }
 

@@ -41,8 +41,8 @@ describe('installing from a fresh clone: npm ci, npm pack, npm install -g', () =
     expect(pack.exitCode, pack.stderr).toBe(0);
     const tarball = path.join(tmp, `isuops-${version}.tgz`);
     const listed = (await execa('tar', ['tzf', tarball])).stdout.split('\n').sort();
-    // What bin/isuops runs, the licence, and no source maps of sources that are not shipped.
-    expect(listed).toEqual(['package/LICENSE', 'package/README.md', 'package/bin/isuops', 'package/dist/isuops.cjs', 'package/package.json']);
+    // What bin/isuops runs (the bundle, and the thin client of warm runs), the licence, and no source maps of sources that are not shipped.
+    expect(listed).toEqual(['package/LICENSE', 'package/README.md', 'package/bin/isuops', 'package/bin/package.json', 'package/dist/isuops.cjs', 'package/dist/warm-client.cjs', 'package/package.json']);
 
     const install = await npm(['install', '-g', '--prefix', prefix, tarball], tmp);
     expect(install.exitCode, install.stderr).toBe(0);
@@ -53,6 +53,19 @@ describe('installing from a fresh clone: npm ci, npm pack, npm install -g', () =
     const run = await execa(bin, ['exec', ...labArgs(), 'hostname'], { env, reject: false });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout.split('\n').sort()).toEqual(['isu01: isu01', 'isu02: isu02', 'isu03: isu03', 'isu04: isu04', 'isu05: isu05']);
+    // the installed copy has its warm path too: with kept connections, a later run is handed to a worker of its daemon
+    const kept = { ...env, XDG_RUNTIME_DIR: fs.mkdtempSync(path.join(tmp, 'run-')), ISUOPS_CONTROL_PERSIST: '', ISUOPS_WARM: '' };
+    try {
+      await execa(bin, ['exec', ...labArgs(), 'true'], { env: kept, reject: false });
+      let warmRun = '';
+      for (let i = 0; i < 50 && !/warm: run by worker pid \d+/.test(warmRun); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        warmRun = (await execa(bin, ['exec', ...labArgs(), 'true'], { env: { ...kept, NODE_DEBUG: 'isuops' }, reject: false })).stderr;
+      }
+      expect(warmRun).toMatch(/warm: run by worker pid \d+/);
+    } finally {
+      await execa(bin, ['daemon', 'stop'], { env: kept, reject: false });
+    }
     // npm ci, npm pack (which builds again) and a global install: minutes on a busy 2-core machine.
   }, 600_000);
 
