@@ -3,6 +3,7 @@ import { openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
+import { batchedWriter } from './batch.js';
 import type { DaemonPaths } from './paths.js';
 import { encodeFrame, FrameReader, Kind } from './protocol.js';
 
@@ -22,8 +23,10 @@ export class DaemonLink {
   private readonly handlers = new Map<number, FrameHandler>();
   private readonly goneListeners = new Set<() => void>();
   private closed = false;
+  private readonly write: (chunk: Buffer) => boolean;
 
   constructor(private readonly socket: net.Socket) {
+    this.write = batchedWriter(socket);
     const reader = new FrameReader((kind, id, payload) => this.handlers.get(id)?.(kind, payload));
     socket.on('data', (chunk: Buffer) => reader.push(chunk));
     socket.on('error', (err) => debug('daemon link: %s', err.message));
@@ -56,7 +59,7 @@ export class DaemonLink {
 
   send(kind: number, id: number, payload?: Buffer | object): void {
     if (this.closed) return;
-    this.socket.write(encodeFrame(kind, id, payload));
+    this.write(encodeFrame(kind, id, payload));
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import { ConnectError } from '../errors.js';
 import { makeConnector } from '../ssh/jump-connect.js';
+import { batchedWriter } from './batch.js';
 import type { DaemonPaths } from './paths.js';
 import { Kind, decodeWithBytes, encodeFrame, FrameReader, parseJson } from './protocol.js';
 import { KeptRegistry, type KeptConnection } from './kept.js';
@@ -52,6 +53,8 @@ function dropChannel(c: PeerChannel): void {
 
 interface Peer {
   socket: net.Socket;
+  /** Writes to the socket, one writev per turn of the event loop (batch.ts). */
+  write: (chunk: Buffer) => boolean;
   sessions: Map<number, ServerSession>;
   channels: Map<number, PeerChannel>;
   /** The socket to the CLI is full: every channel of this peer waits for it to drain. */
@@ -112,7 +115,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
 
   const send = (peer: Peer, kind: number, id: number, payload?: Buffer | object): void => {
     if (peer.socket.destroyed) return;
-    if (!peer.socket.write(encodeFrame(kind, id, payload)) && !peer.blocked) {
+    if (!peer.write(encodeFrame(kind, id, payload)) && !peer.blocked) {
       peer.blocked = true;
       for (const c of peer.channels.values()) if (!c.dropped) c.ch.pause();
     }
@@ -275,7 +278,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   };
 
   const onPeer = (socket: net.Socket): void => {
-    const peer: Peer = { socket, sessions: new Map(), channels: new Map(), blocked: false };
+    const peer: Peer = { socket, write: batchedWriter(socket), sessions: new Map(), channels: new Map(), blocked: false };
     let authed = false;
     peers.add(peer);
     const reader = new FrameReader((kind, id, payload) => {
