@@ -119,8 +119,9 @@ export class KeptConnection {
       jump,
       ageMs: now - this.createdAt,
       idleMs: this.runs > 0 ? 0 : now - this.lastUsed,
-      channels: (this.current?.busy ?? 0) - (this.current?.spares ?? 0),
+      channels: (this.current?.busy ?? 0) - (this.current?.spares ?? 0) - (this.current?.sftpKeeper.count ?? 0),
       spare: this.current?.spares ?? 0,
+      sftp: this.current?.sftpKeeper.count ?? 0,
       runs: this.runs,
       persist: this.persist,
     };

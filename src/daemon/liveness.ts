@@ -3,7 +3,7 @@ import { DEFAULT_CONNECT_TIMEOUT } from '../ssh/connect.js';
 import type { KeptConnection } from './kept.js';
 
 // Bytes from the host this recently: the connection is known alive, nothing to check.
-const FRESH_MS = 2000;
+export const FRESH_MS = 2000;
 const MAX_PROBE_MS = 3000;
 
 /**

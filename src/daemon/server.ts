@@ -8,7 +8,8 @@ import { batchedWriter } from './batch.js';
 import type { DaemonPaths } from './paths.js';
 import { Kind, decodeWithBytes, encodeFrame, FrameReader, parseJson } from './protocol.js';
 import { KeptRegistry, type KeptConnection } from './kept.js';
-import { serveSftp, type SftpSlot } from './sftp-server.js';
+import { serveSftp } from './sftp-server.js';
+import { releaseSftp, type SftpSlot } from './sftp-session.js';
 import { runOnKept } from './liveness.js';
 import { WarmPool } from '../warm/pool.js';
 import { parseWarmRun } from '../warm/wire.js';
@@ -167,7 +168,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
       const c = peer.channels.get(cid);
       if (c) dropChannel(c);
     }
-    s.sftp.raw?.end();
+    releaseSftp(s.sftp, s.kept);
     s.kept.release();
     // the run's last session closed: spares may boot once the daemon stays idle
     if (peer.sessions.size === 0) pool.fill();

@@ -1,20 +1,13 @@
-import type { SFTPWrapper } from 'ssh2';
-import { wrapSftp } from '../ssh/sftp-wrap.js';
-import type { SshConnection } from '../ssh/connection.js';
 import { SftpSessionLost } from '../transport/sftp-errors.js';
 import type { SftpClient } from '../transport/sftp-types.js';
 import type { KeptConnection } from './kept.js';
+import { callOnSlot, type RunOnKept, type SftpSlot } from './sftp-session.js';
 import { decodeWithBytes, encodeWithBytes } from './protocol.js';
 import type { SftpCallHead, SftpReplyHead } from './types.js';
 
-/** A run's SFTP session on a kept connection, opened on its first call. */
-export interface SftpSlot {
-  client?: Promise<SftpClient>;
-  raw?: SFTPWrapper;
-}
 
-type RunOnKept = <T>(kept: KeptConnection, connectTimeout: number | undefined, fn: (conn: SshConnection) => Promise<T>) => Promise<T>;
-
+// Calls that change nothing on the host: made again on a new session when a kept one turns out closed.
+const READ_ONLY = new Set(['lstat', 'stat', 'readdir', 'readlink', 'realpath', 'fastGet', 'readFile', 'scanTree']);
 const OPS = new Set(['lstat', 'stat', 'readdir', 'readlink', 'realpath', 'mkdir', 'setstat', 'lsetstat', 'rename', 'unlink', 'rmdir', 'symlink', 'fastPut', 'fastGet', 'readFile', 'putBuffer', 'scanTree']);
 
 function plain(value: unknown): unknown {
@@ -46,13 +39,8 @@ export async function serveSftp(
     return;
   }
   try {
-    s.sftp.client ??= runOnKept(s.kept, s.connectTimeout, (conn) => conn.openSftp()).then((raw) => {
-      s.sftp.raw = raw;
-      return wrapSftp(raw);
-    });
-    const sftp = await s.sftp.client;
     const args = head.op === 'putBuffer' ? [head.args[0], bytes, head.args[1]] : head.args;
-    const value = await (sftp[head.op as keyof SftpClient] as (...a: unknown[]) => Promise<unknown>)(...args);
+    const value = await callOnSlot(s, runOnKept, (sftp) => (sftp[head.op as keyof SftpClient] as (...a: unknown[]) => Promise<unknown>)(...args), READ_ONLY.has(head.op));
     if (Buffer.isBuffer(value)) answer({ ok: true }, value);
     // a tree scan's reply is plain data already (strings and numbers)
     else answer({ ok: true, value: head.op === 'scanTree' ? value : plain(value) });

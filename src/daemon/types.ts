@@ -58,6 +58,8 @@ export interface KeptStatus {
   channels: number;
   /** Idle session channels opened ahead of the next exec (0 or 1), beside `channels`. */
   spare: number;
+  /** SFTP sessions kept open for the next run (0 or 1), beside `channels`. */
+  sftp: number;
   runs: number;
   persist: Persist;
 }

@@ -23,8 +23,8 @@ export function formatDaemonStatus(st: DaemonStatus): string {
     c.jump ?? '-',
     formatDuration(c.ageMs),
     formatDuration(c.idleMs),
-    // the spare is open on the host too (it counts in sshd's MaxSessions): said, apart
-    c.spare ? `${c.channels} (+${c.spare} spare)` : String(c.channels),
+    // the spare and the kept SFTP session are open on the host too (they count in sshd's MaxSessions): said, apart
+    withKept(c.channels, [c.spare ? `+${c.spare} spare` : '', c.sftp ? `+${c.sftp} sftp` : ''].filter(Boolean).join(', ')),
   ]);
   if (rows.length > 0) {
     const table = [['CONNECTION', 'JUMP', 'AGE', 'IDLE', 'CHANNELS'], ...rows];
@@ -32,4 +32,8 @@ export function formatDaemonStatus(st: DaemonStatus): string {
     for (const row of table) lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function withKept(channels: number, kept: string): string {
+  return kept ? `${channels} (${kept})` : String(channels);
 }

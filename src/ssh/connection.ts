@@ -3,6 +3,7 @@ import { debuglog } from 'node:util';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { Semaphore } from './semaphore.js';
 import { channelClosed, closeUnread, execOn, execOnChannel, openSessionChannel, refused } from './session-channel.js';
+import { SftpKeeper } from './sftp-idle.js';
 
 const debug = debuglog('isuops');
 
@@ -33,8 +34,11 @@ export class SshConnection {
   private spareWanted = false;
   private spare?: Spare;
   private spareRetryAt = 0;
+  /** A run's SFTP session kept open for the next run (takeSftp; counted in busy). */
+  readonly sftpKeeper: SftpKeeper;
 
   constructor(readonly client: Client) {
+    this.sftpKeeper = new SftpKeeper(client);
     // Any bytes from the host prove the connection alive (the daemon's liveness check).
     (client as unknown as { _sock?: NodeJS.EventEmitter })._sock?.on('data', () => {
       this.lastRx = Date.now();
@@ -76,6 +80,11 @@ export class SshConnection {
   get spares(): number {
     const spare = this.spare;
     return spare?.channel && !spare.dropped && !channelClosed(spare.channel) ? 1 : 0;
+  }
+
+  /** Keeps a run's SFTP session open for the next run (the daemon's kept connections; see SftpKeeper). */
+  keepSftp(sftp: SFTPWrapper): void {
+    this.sftpKeeper.keep(sftp, this.closed);
   }
 
   /**
@@ -192,14 +201,18 @@ export class SshConnection {
   /**
    * Opens a channel within the MaxSessions budget: its slot is freed when it closes, or at once
    * when the open fails. `attach` runs synchronously with the channel, before any of its events.
-   * A run short of a slot makes the spare give its own up first.
+   * A run short of a slot makes the kept SFTP session or the spare give its own up first.
    */
   private async openCounted<T extends { once(event: 'close', listener: () => void): unknown }>(
     open: (done: (err: Error | undefined, channel: T) => void) => void,
     attach?: (channel: T) => void,
     isSpare = false,
   ): Promise<T> {
-    if (!isSpare && this.channels.held >= MAX_CHANNELS_PER_CONNECTION) this.dropSpare();
+    if (!isSpare && this.channels.held >= MAX_CHANNELS_PER_CONNECTION) {
+      // the kept SFTP session gives its slot up first, then the spare
+      if (this.sftpKeeper.count > 0) this.sftpKeeper.take()?.end();
+      else this.dropSpare();
+    }
     const acquired = await this.channels.acquire();
     const release = (): void => {
       acquired();
@@ -227,6 +240,7 @@ export class SshConnection {
 
   end(): void {
     this.spareWanted = false;
+    this.sftpKeeper.take()?.end();
     this.client.end();
   }
 

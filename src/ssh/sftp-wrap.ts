@@ -7,6 +7,13 @@ import { carryByteNames } from './sftp-bytes.js';
 
 type Cb<T> = (err: Error | undefined | null, value: T) => void;
 
+const settledBy = new WeakMap<SftpClient, (ms: number) => Promise<boolean>>();
+
+/** Whether every call made on `client` has been answered within `ms` (the closes a scan does not wait for, say). */
+export function sftpSettled(client: SftpClient, ms: number): Promise<boolean> {
+  return settledBy.get(client)?.(ms) ?? Promise.resolve(false);
+}
+
 /**
  * The SftpClient of an ssh2 SFTP session: promise wrappers over the calls push and pull use; requests are pipelined by ssh2.
  * Once the session has ended, every call rejects with SftpSessionLost: ssh2 answers the requests
@@ -20,11 +27,17 @@ export function wrapSftp(sftp: SFTPWrapper): SftpClient {
   let lost: SftpSessionLost | undefined;
   // the reject of every call not answered yet (a Set: cheaper than a Promise.race per call)
   const waiting = new Set<(err: Error) => void>();
+  const onSettled = new Set<() => void>();
+  const answered = (reject: (err: Error) => void): void => {
+    waiting.delete(reject);
+    if (waiting.size === 0) for (const done of onSettled) done();
+  };
   const end = (): void => {
     if (lost) return;
     lost = new SftpSessionLost();
     for (const reject of waiting) reject(lost);
     waiting.clear();
+    for (const done of onSettled) done();
   };
   sftp.once('end', end);
   sftp.once('close', end);
@@ -33,7 +46,7 @@ export function wrapSftp(sftp: SFTPWrapper): SftpClient {
     return new Promise<T>((resolve, reject) => {
       waiting.add(reject);
       fn((err, value) => {
-        waiting.delete(reject);
+        answered(reject);
         if (err) reject(err);
         else resolve(value);
       });
@@ -84,6 +97,21 @@ export function wrapSftp(sftp: SFTPWrapper): SftpClient {
     readHandle: (h) => call<FileEntryWithStats[] | null>((cb) => sftp.readdir(h as Buffer, (err, list) => ((err as { code?: unknown } | undefined)?.code === 1 ? cb(undefined, null) : cb(err, list)))),
     closeHandle: (h) => call<void>((cb) => sftp.close(h as Buffer, cb as never)),
   };
+  settledBy.set(client, (ms) => {
+    if (waiting.size === 0) return Promise.resolve(!lost);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        onSettled.delete(done);
+        resolve(!lost);
+      };
+      const timer = setTimeout(() => {
+        onSettled.delete(done);
+        resolve(false);
+      }, ms);
+      onSettled.add(done);
+    });
+  });
   return client;
 }
 
