@@ -97,7 +97,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   });
 
   // spare warm workers: a thin client hands them whole runs (src/warm/)
-  const pool = new WarmPool(process.argv[1] ?? '', paths.build, log, () => [...peers].some((p) => p.sessions.size > 0));
+  const pool = new WarmPool(process.argv[1] ?? '', paths.build, log);
   const server = net.createServer((socket) => onPeer(socket));
   let ending = false;
   const shutdown = (why: string): void => {
@@ -116,6 +116,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
 
   const send = (peer: Peer, kind: number, id: number, payload?: Buffer | object): void => {
     if (peer.socket.destroyed) return;
+    // a run's frames (not status answers) put off the spares' boots
+    if (kind !== Kind.statusReply && kind !== Kind.probeReply) pool.touch();
     if (!peer.write(encodeFrame(kind, id, payload)) && !peer.blocked) {
       peer.blocked = true;
       for (const c of peer.channels.values()) if (!c.dropped) c.ch.pause();
@@ -170,7 +172,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     }
     releaseSftp(s.sftp, s.kept);
     s.kept.release();
-    // the run's last session closed: spares may boot once the daemon stays idle
+    // the run's last session closed: spares may boot once the daemon stays quiet
     if (peer.sessions.size === 0) pool.fill();
   };
 
@@ -199,6 +201,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
 
   const onFrame = (peer: Peer, kind: number, id: number, payload: Buffer): void => {
     lastActivity = Date.now();
+    if (kind !== Kind.status && kind !== Kind.probe) pool.touch();
     switch (kind) {
       case Kind.openSession:
         void openSession(peer, id, parseJson<OpenSessionRequest>(payload));
@@ -321,7 +324,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
       peers.delete(peer);
       // A run that went away (Ctrl-C'd to death, kill -9): its channels are closed, its remote processes stop.
       for (const s of [...peer.sessions.values()]) closeSession(peer, s);
-      // a run was served: spares boot once the daemon stays idle, not while it ran
+      // a run was served: spares boot once the daemon stays quiet, not while it ran
       pool.fill();
       checkEmpty();
     });

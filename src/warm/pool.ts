@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { encodeFrame } from '../daemon/protocol.js';
-import { QUIET_MS, refillAction } from './refill.js';
+import { quietTime, refillAction } from './refill.js';
 import { WarmKind, type Invocation } from './wire.js';
 
 // A run that finds no spare ready waits this long for the one booting, else runs in its client.
@@ -30,15 +30,15 @@ function remove<T>(list: T[], item: T): void {
 
 /**
  * The daemon's warm workers (src/warm/worker.ts): spares that have the CLI loaded, each handed one
- * client connection (with the invocation) and then gone. Used spares are replaced when the daemon
- * is idle (refill.ts); `sessionsOpen` says whether a client's own run holds a session now.
+ * client connection (with the invocation) and then gone. Used spares are replaced once the daemon
+ * has been quiet for a while (refill.ts): the daemon calls touch() for every frame of a run.
  */
 export class WarmPool {
   private readonly ready: ChildProcess[] = [];
   private booting: ChildProcess | undefined;
-  /** Workers handed a run that have not exited yet. */
-  private readonly running = new Set<ChildProcess>();
   private readonly waiting: Waiting[] = [];
+  private lastActivity = Date.now();
+  private readonly quietMs = quietTime(process.env);
   private quietTimer: NodeJS.Timeout | undefined;
   private failedBoots = 0;
   private closed = false;
@@ -48,34 +48,38 @@ export class WarmPool {
     private readonly script: string,
     private readonly build: string,
     private readonly log: (message: string) => void,
-    private readonly sessionsOpen: () => boolean = () => false,
   ) {}
 
   status(): WarmStatus {
     return { ready: this.ready.length, booting: this.booting ? 1 : 0, runs: this.runs };
   }
 
-  private get busy(): boolean {
-    return this.running.size > 0 || this.sessionsOpen();
+  /** A run did something (a frame either way): spares wait for the quiet after it. */
+  touch(): void {
+    this.lastActivity = Date.now();
   }
 
   /**
    * Boots a spare if one is due (refill.ts): now when none is left, else once the daemon has been
-   * idle QUIET_MS. Called whenever that may have changed: a run given or ended, a session closed.
+   * quiet long enough (asked again then). Called when that may have changed: a run given or ended.
    */
   fill(): void {
     const action = refillAction({
       ready: this.ready.length,
       booting: this.booting !== undefined,
-      busy: this.busy,
+      quietMs: Date.now() - this.lastActivity,
+      quietNeeded: this.quietMs,
       stopped: this.closed || this.failedBoots >= MAX_FAILED_BOOTS,
     });
-    if (action === 'boot') this.boot();
-    else if (action === 'when-idle' && !this.busy && !this.quietTimer) {
+    if (action.do === 'boot') {
+      clearTimeout(this.quietTimer);
+      this.quietTimer = undefined;
+      this.boot();
+    } else if (action.do === 'wait' && !this.quietTimer) {
       this.quietTimer = setTimeout(() => {
         this.quietTimer = undefined;
-        if (!this.busy) this.boot();
-      }, QUIET_MS);
+        this.fill();
+      }, action.ms);
       this.quietTimer.unref();
     }
   }
@@ -110,13 +114,13 @@ export class WarmPool {
         this.log(`warm worker ${child.pid} ended before it was ready (${signal ?? code})`);
       }
       remove(this.ready, child);
-      this.running.delete(child);
       this.fill();
     });
   }
 
   /** Gives the client's connection to a spare, else tells the client to run it itself. */
   hand(socket: net.Socket, invocation: Invocation): void {
+    this.touch();
     if (this.ready.length > 0) return this.give(socket, invocation);
     this.fill();
     if (!this.booting) return fallBack(socket, 'no warm worker');
@@ -139,7 +143,6 @@ export class WarmPool {
       return;
     }
     this.runs += 1;
-    this.running.add(child);
     child.send({ type: 'run', invocation }, socket, (err) => {
       if (err) fallBack(socket, `the warm worker could not take it: ${err.message}`);
     });

@@ -132,32 +132,34 @@ describe('warm workers', () => {
     await waitFor('sleep 3741 gone', async () => !/sleep 374[1]/.test(await onHost('isu02', 'ps -eo args')));
   });
 
-  it('a used spare is replaced once the daemon is idle, not while another run is going', async () => {
-    await waitFor('the spares booted', async () => {
-      const w = await warmStatus();
-      return w !== undefined && w.booting === 0 && w.ready >= 2;
-    });
-    const cfg = (h: string): string[] => ['-F', path.join(labDir(), 'ssh_config'), '-H', h];
-    const a = execa('node', [ISUOPS_BIN, 'exec', ...cfg('isu04'), 'sleep 3745'], { reject: false, env: debugEnv });
-    await waitFor('sleep 3745', async () => /sleep 3745/.test(await onHost('isu04', 'ps -eo args')));
-    // another run in another spare, done while the first still runs: nothing boots behind it
-    const b = await runIsuops(['exec', ...cfg('isu05'), 'hostname'], { env: debugEnv });
-    expect(usedWorker(b.stderr)).toBe(true);
-    const after = await warmStatus();
-    for (let i = 0; i < 8; i++) {
-      const w = await warmStatus();
-      expect([w?.booting, w?.ready]).toEqual([0, after?.ready]);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    a.kill('SIGINT');
-    const ra = await a;
-    expect(usedWorker(String(ra.stderr))).toBe(true);
-    expect(ra.exitCode).toBe(130);
-    // idle again: every spare is back
-    await waitFor('the spares replaced', async () => {
-      const w = await warmStatus();
+  it('a used spare is replaced once the daemon has been quiet for ISUOPS_WARM_QUIET_MS, not right after a run', async () => {
+    // a daemon of its own, whose spares wait 3 s of quiet
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'isuops-warm-quiet-'));
+    const qenv = { ...env, XDG_RUNTIME_DIR: dir, ISUOPS_WARM_QUIET_MS: '3000' };
+    const status = async (): Promise<Warm | undefined> => {
+      const r = await runIsuops(['daemon', 'status', '--json'], { env: qenv });
+      return r.exitCode === 0 ? (JSON.parse(r.stdout) as { warm?: Warm }).warm : undefined;
+    };
+    const full = async (): Promise<boolean> => {
+      const w = await status();
       return w !== undefined && w.booting === 0 && w.ready === SPARES;
-    });
+    };
+    try {
+      expect((await runIsuops(['exec', ...labArgs(), 'true'], { env: qenv })).exitCode).toBe(0);
+      await waitFor('every spare booted', full, 30_000);
+      const r = await runIsuops(['exec', '-F', path.join(labDir(), 'ssh_config'), '-H', 'isu05', 'hostname'], { env: { ...qenv, NODE_DEBUG: 'isuops' } });
+      expect(usedWorker(r.stderr)).toBe(true);
+      const ended = Date.now();
+      // right after the run, and for a while: nothing boots
+      while (Date.now() - ended < 1500) {
+        const w = await status();
+        expect([w?.booting, w?.ready]).toEqual([0, SPARES - 1]);
+      }
+      await waitFor('the spare replaced after the quiet', full, 30_000);
+    } finally {
+      await runIsuops(['daemon', 'stop'], { env: qenv });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('kill -9 of a client: its worker stops the remote process', async () => {

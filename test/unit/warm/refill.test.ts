@@ -1,19 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { refillAction, SPARES, type RefillState } from '../../../src/warm/refill.js';
+import { QUIET_MS, quietTime, refillAction, SPARES, type RefillAction, type RefillState } from '../../../src/warm/refill.js';
 
-const state = (over: Partial<RefillState>): RefillState => ({ ready: 1, booting: false, busy: false, stopped: false, ...over });
+const state = (over: Partial<RefillState>): RefillState => ({ ready: 1, booting: false, quietMs: 0, quietNeeded: 100, stopped: false, ...over });
 
 describe('refillAction: when the daemon boots a spare warm worker', () => {
-  it.each<[string, Partial<RefillState>, string]>([
-    ['no spare left, a run going: boots now (the next run must find one)', { ready: 0, busy: true }, 'boot'],
-    ['no spare left, idle: boots now', { ready: 0 }, 'boot'],
-    ['a spare used, a run going: waits until the daemon is idle', { ready: SPARES - 1, busy: true }, 'when-idle'],
-    ['a spare used, idle: after the quiet time', { ready: SPARES - 1 }, 'when-idle'],
-    ['one left, a run going: still waits', { ready: 1, busy: true }, 'when-idle'],
-    ['all there', { ready: SPARES }, 'none'],
-    ['one booting already (one at a time)', { ready: 0, booting: true }, 'none'],
-    ['stopping, or workers keep dying before ready', { ready: 0, stopped: true }, 'none'],
+  it.each<[string, Partial<RefillState>, RefillAction]>([
+    ['no spare left, a run working: boots now (the next run must find one)', { ready: 0, quietMs: 0 }, { do: 'boot' }],
+    ['a spare used, a run working: waits for the quiet time', { ready: SPARES - 1, quietMs: 0 }, { do: 'wait', ms: 100 }],
+    ['a spare used, quiet for part of it: waits for the rest', { ready: SPARES - 1, quietMs: 30 }, { do: 'wait', ms: 70 }],
+    ['a spare used, quiet long enough: boots', { ready: SPARES - 1, quietMs: 100 }, { do: 'boot' }],
+    ['one left, a run working: still waits', { ready: 1, quietMs: 5 }, { do: 'wait', ms: 95 }],
+    ['all there', { ready: SPARES, quietMs: 10_000 }, { do: 'none' }],
+    ['one booting already (one at a time)', { ready: 0, booting: true }, { do: 'none' }],
+    ['stopping, or workers keep dying before ready', { ready: 0, stopped: true }, { do: 'none' }],
   ])('%s', (_what, over, want) => {
-    expect(refillAction(state(over))).toBe(want);
+    expect(refillAction(state(over))).toEqual(want);
+  });
+});
+
+describe('quietTime: ISUOPS_WARM_QUIET_MS', () => {
+  it.each<[string | undefined, number]>([
+    [undefined, QUIET_MS],
+    ['0', 0],
+    ['2500', 2500],
+    ['', QUIET_MS],
+    ['-1', QUIET_MS],
+    ['1.5', QUIET_MS],
+    ['10s', QUIET_MS],
+  ])('%s', (v, want) => {
+    expect(quietTime(v === undefined ? {} : { ISUOPS_WARM_QUIET_MS: v })).toBe(want);
   });
 });
