@@ -58,8 +58,8 @@ function keptTables(out, rows) {
   if (!bashrc.length && !kept.length && !rtt.length && !memory.length) return;
   out.push('## Kept connections and the remote side (issues 12 and 13)', '');
   if (bashrc.length) {
-    out.push(`### exec hostname on ${bashrc[0].hosts} hosts, cold: a light ~/.bashrc and a ~60 ms one`, '');
-    out.push('The lab\'s two login users: `isucon` (Debian\'s default .bashrc) and `isuheavy`, whose .bashrc costs ~60 ms of CPU as pyenv/nvm/conda init do (README, lab). Cold: no connection kept (isuops\'s daemon, once there is one, is stopped before each run). Hosts\' CPU: user+sys of every process of the hosts (sshd, the login shell, the command) over the run, from /proc (bench/host-cpu.mjs), per host; client CPU: the tool and its children.', '');
+    out.push(`### exec hostname on ${bashrc[0].hosts} hosts, cold (and warm): a light ~/.bashrc and a ~60 ms one`, '');
+    out.push('The lab\'s two login users: `isucon` (Debian\'s default .bashrc) and `isuheavy`, whose .bashrc costs ~60 ms of CPU as pyenv/nvm/conda init do (README, lab). Cold: no connection kept (isuops\'s daemon, once there is one, is stopped before each run). Warm (user `..., warm`): one run just before (not timed), isuops over its kept connections, ssh over ControlPersist masters. Hosts\' CPU: user+sys of every process of the hosts (sshd, the login shell, the command) over the run, from /proc (bench/host-cpu.mjs), per host; client CPU: the tool and its children.', '');
     out.push('| user | tool | wall s | isuops/tool wall | hosts\' CPU ms per host | isuops/tool hosts\' CPU | client CPU ms per host | runs ok |', '|---|---|---:|---:|---:|---:|---:|---|');
     for (const r of bashrc) {
       const mine = bashrc.find((m) => m.user === r.user && m.tool === 'isuops');

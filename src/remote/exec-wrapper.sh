@@ -34,11 +34,18 @@ isuops_start() {
     exit 125
   fi
   printf '%s%s\n' "$1" "$isuops_g" >&2
-  # The watcher is no child of this shell (a `wait` in CMD must not wait for it), but it is in
-  # its group.
+  # The watcher is in this shell's group, and a `wait` in CMD must not wait for it: a shell
+  # with disown (bash, zsh, ksh93) forks it once and disowns it; another forks twice, so that
+  # it is no child of this shell.
   if [ "$2" = watch ]; then
     exec 3<&0 </dev/null
-    (isuops_watch <&3 >/dev/null 2>&1 &)
+    if command -v disown >/dev/null 2>&1; then
+      isuops_watch <&3 >/dev/null 2>&1 &
+      # shellcheck disable=SC3044 # only where the shell has it
+      disown "$!"
+    else
+      (isuops_watch <&3 >/dev/null 2>&1 &)
+    fi
     exec 3<&-
   fi
   unset isuops_s

@@ -103,10 +103,16 @@ describe('buildWrappedCommand reaches the login shell unchanged', () => {
 });
 
 describe.each([
-  ['dash', ['/bin/dash']],
-  ['bash', ['/bin/bash']],
-  ['busybox ash', ['/bin/busybox', 'ash']],
-])('as the login shell: %s', (_, shell) => {
+  ['dash', ['/bin/dash'], 1],
+  ['bash', ['/bin/bash'], 2],
+  ['busybox ash', ['/bin/busybox', 'ash'], 1],
+])('as the login shell: %s', (_, shell, children) => {
+  // A shell with disown forks the watcher once (it stays the shell's child, out of its job
+  // table); the others fork twice, so that it is nobody's child there.
+  it(`the watcher costs ${children === 2 ? 'one fork: it is the shell\'s disowned child' : 'two forks: it is no child of the shell'}`, async () => {
+    const r = await runWrapped('cat /proc/$$/task/$$/children; jobs', { shell });
+    expect([r.status, r.stdout.trim().split(/\s+/).length]).toEqual([0, children]);
+  });
   it('runs the command in the shell itself: what it defined before is there', async () => {
     const r = await runWrapped('g() { echo "$v"; }; v=kept; g; echo "$$"', { shell });
     expect([r.status, r.stdout]).toEqual([0, `kept\n${r.stderr.slice(marker.length)}`]);
