@@ -10,6 +10,7 @@ import type { ConnectOverrides, ResolvedHost } from '../ssh/types.js';
 import { chooseTransport } from '../transport/choose.js';
 import type { Transport } from '../transport/types.js';
 import { passWarmGate } from '../warm/gate.js';
+import { fleetKey, memoFleet } from './fleet-memo.js';
 import type { FleetOptions } from './fleet-options.js';
 
 /** The overrides that -l/--port/-i/-J/-o/--connect-timeout put above the ssh config. */
@@ -33,6 +34,11 @@ export async function loadFleet(opts: FleetOptions): Promise<ResolvedHost[]> {
 }
 
 async function resolveFleet(opts: FleetOptions) {
+  // a rehearsed resolution printed its warnings to no one: a run that takes it says them
+  return memoFleet(fleetKey(opts), () => resolveFleetNow(opts), () => warnMissingIdentities(opts.identity ?? []));
+}
+
+async function resolveFleetNow(opts: FleetOptions) {
   const entries: HostEntry[] = await selectHosts({
     files: opts.hosts,
     hostLists: opts.host,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { debuglog } from 'node:util';
 import { UsageError } from '../errors.js';
+import { noteRead } from '../fs/read-stamps.js';
 import { expandHostList } from './expand-host-list.js';
 import { parseHostEntry } from './parse-host-entry.js';
 import { parseHostsFile } from './parse-hosts-file.js';
@@ -71,12 +72,14 @@ function parseHostListFlag(list: string): HostEntry[] {
 /** `$ISUOPS_HOSTS`, else `./hosts.txt`, else a UsageError naming both places. */
 function findDefaultHostsFile(env: NodeJS.ProcessEnv, cwd: string): string {
   if (env.ISUOPS_HOSTS) return env.ISUOPS_HOSTS;
+  noteRead(path.resolve(cwd, 'hosts.txt'));
   if (existsSync(path.resolve(cwd, 'hosts.txt'))) return 'hosts.txt';
   throw new UsageError('no hosts given: pass -f FILE or -H HOST, set ISUOPS_HOSTS, or create ./hosts.txt');
 }
 
 async function readHostsFile(file: string, cwd: string, source: string): Promise<string> {
   try {
+    noteRead(path.resolve(cwd, file));
     return await readFile(path.resolve(cwd, file), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -42,6 +42,10 @@ export class WarmPool {
   private quietTimer: NodeJS.Timeout | undefined;
   private failedBoots = 0;
   private closed = false;
+  // the invocation handed out last: ready spares rehearse it (worker.ts), the next run is often the same
+  private last: Invocation | undefined;
+  /** Workers handed a run that have not exited yet. */
+  private readonly running = new Set<ChildProcess>();
   runs = 0;
 
   constructor(
@@ -100,6 +104,8 @@ export class WarmPool {
       this.booting = undefined;
       this.failedBoots = 0;
       this.ready.push(child);
+      // not while a run goes on: it would take CPU from it
+      if (this.running.size === 0) this.hint([child]);
       const next = this.waiting.shift();
       if (next) {
         clearTimeout(next.timer);
@@ -114,6 +120,8 @@ export class WarmPool {
         this.log(`warm worker ${child.pid} ended before it was ready (${signal ?? code})`);
       }
       remove(this.ready, child);
+      // the last run ended: the spares rehearse it now
+      if (this.running.delete(child) && this.running.size === 0) this.hint(this.ready);
       this.fill();
     });
   }
@@ -143,11 +151,18 @@ export class WarmPool {
       return;
     }
     this.runs += 1;
+    this.running.add(child);
+    this.last = invocation;
     child.send({ type: 'run', invocation }, socket, (err) => {
       if (err) fallBack(socket, `the warm worker could not take it: ${err.message}`);
     });
     // the last spare taken: its replacement boots now, not after the run
     this.fill();
+  }
+
+  private hint(spares: ChildProcess[]): void {
+    if (this.last === undefined) return;
+    for (const child of spares) if (child.connected) child.send({ type: 'rehearse', invocation: this.last }, () => undefined);
   }
 
   /** Spares end (their IPC channel closes); workers running a run finish it. */

@@ -4,8 +4,10 @@ import { openLink, presetLink, type DaemonLink } from '../daemon/link.js';
 import { currentBuild, daemonPaths } from '../daemon/paths.js';
 import { FrameReader, Kind, parseJson } from '../daemon/protocol.js';
 import { hostForDaemon, keptConnectionKey } from '../daemon/transport.js';
+import { hasFreshMemo } from '../commands/fleet-memo.js';
 import { defaultPersist } from '../transport/choose.js';
 import { setWarmGate, type WarmGate } from './gate.js';
+import { rehearse } from './rehearsal.js';
 import { ClientLink, RelayedInput, RelayedOutput } from './stdio.js';
 import { isRelayedSignal, WarmKind, type Invocation } from './wire.js';
 
@@ -18,7 +20,8 @@ type Main = (argv: string[]) => Promise<number>;
 /**
  * A warm worker (`bin/isuops __warm-worker BUILD`, forked by the daemon): loads what a fleet
  * command needs, opens its link to the daemon, says `ready`, then runs exactly one invocation
- * handed to it with its client's socket, as that client's process would, and exits.
+ * handed to it with its client's socket, as that client's process would, and exits. While it
+ * waits it may be told to rehearse the invocation handed out last (rehearsal.ts).
  */
 export async function runWorker(main: Main, daemonBuild: string): Promise<void> {
   const realExit = process.exit.bind(process);
@@ -35,11 +38,26 @@ export async function runWorker(main: Main, daemonBuild: string): Promise<void> 
   let taken = false;
   process.on('disconnect', () => taken || realExit(0));
   link!.onGone(() => taken || realExit(0));
+  // a run that comes during a rehearsal waits for its end (tens of milliseconds)
+  let rehearsal: Promise<void> = Promise.resolve();
+  let rehearsed: string | undefined;
   process.on('message', (msg: { type?: string; invocation?: Invocation }, handle?: net.Socket) => {
-    if (taken || msg?.type !== 'run' || !msg.invocation || !handle) return;
+    if (taken || !msg?.invocation) return;
+    if (msg.type === 'rehearse') {
+      const inv = msg.invocation;
+      const text = JSON.stringify(inv);
+      rehearsal = rehearsal.then(() => {
+        // the same invocation again (the daemon tells every spare after each run): done already
+        if (taken || (text === rehearsed && hasFreshMemo())) return undefined;
+        rehearsed = text;
+        return rehearse(main, inv);
+      });
+      return;
+    }
+    if (msg.type !== 'run' || !handle) return;
     taken = true;
     presetLink(link);
-    void serve(main, msg.invocation, handle, link, realExit);
+    void rehearsal.then(() => serve(main, msg.invocation!, handle, link, realExit));
   });
   process.send!({ type: 'ready' });
 }

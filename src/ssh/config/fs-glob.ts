@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { noteRead } from '../../fs/read-stamps.js';
 
 const MAGIC = /[*?[]/;
 
@@ -41,6 +42,7 @@ export async function expandGlob(absPattern: string): Promise<string[]> {
       const re = segmentRegex(part);
       let names: string[];
       try {
+        noteRead(base);
         names = await readdir(base);
       } catch {
         continue;

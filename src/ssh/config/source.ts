@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { debuglog } from 'node:util';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { UsageError } from '../../errors.js';
+import { noteRead } from '../../fs/read-stamps.js';
 import { expandGlob } from './fs-glob.js';
 import { checkHostKeyAlgorithms } from './algorithms.js';
 import { isKnownKeyword } from './keywords.js';
@@ -55,6 +56,7 @@ export async function loadSshConfig(file: string | undefined, opts: LoadOptions 
   const path = file ?? join(env.home, '.ssh', 'config');
   let text: string;
   try {
+    noteRead(path);
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -205,6 +207,7 @@ async function readIncludes(
     for (const path of await expandGlob(pattern)) {
       let text: string;
       try {
+        noteRead(path);
         text = await readFile(path, 'utf8');
       } catch (err) {
         // ssh silently skips an Include it cannot open
