@@ -1,5 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import type net from 'node:net';
+import { batchedWriter } from '../daemon/batch.js';
 import { encodeFrame } from '../daemon/protocol.js';
 import { WarmKind } from './wire.js';
 
@@ -11,8 +12,12 @@ import { WarmKind } from './wire.js';
 export class ClientLink {
   private held: Buffer[] | undefined = [];
   gone = false;
+  // the frames of one event-loop turn (lines of many hosts that came in one read) leave in one writev
+  private readonly write: (frame: Buffer) => boolean;
 
-  constructor(private readonly socket: net.Socket) {}
+  constructor(private readonly socket: net.Socket) {
+    this.write = batchedWriter(socket);
+  }
 
   send(kind: number, payload?: Buffer | string | object, done?: () => void): void {
     if (this.gone || this.socket.destroyed) {
@@ -26,7 +31,7 @@ export class ClientLink {
       return;
     }
     // the socket buffers it; a full one holds the stream's next write until it drains
-    if (this.socket.write(frame) || !done) done?.();
+    if (this.write(frame) || !done) done?.();
     else this.socket.once('drain', done);
   }
 
@@ -36,7 +41,7 @@ export class ClientLink {
     const held = this.held;
     this.held = undefined;
     this.send(WarmKind.commit, String(pid));
-    for (const f of held) if (!this.gone) this.socket.write(f);
+    for (const f of held) if (!this.gone) this.write(f);
   }
 
   /** Hands the run back: nothing held is sent. */
