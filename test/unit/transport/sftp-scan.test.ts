@@ -25,6 +25,8 @@ interface Fake extends ScanCalls {
   page: number;
   /** opendir of these paths fails once with no such file (made just after it was tried) */
   failOnce: Set<string>;
+  /** The round trips (0: before the first answer) in which calls were sent: each is one write. */
+  sentIn: Set<number>;
 }
 
 /**
@@ -33,13 +35,14 @@ interface Fake extends ScanCalls {
  */
 function fakeSftp(fs: Record<string, Node>): Fake {
   const waiting: Array<() => void> = [];
-  const later = <T>(fn: () => T): Promise<T> => new Promise((resolve, reject) => waiting.push(() => {
+  let turn = 0;
+  const later = <T>(fn: () => T): Promise<T> => (fake.sentIn.add(turn), new Promise((resolve, reject) => waiting.push(() => {
     try {
       resolve(fn());
     } catch (err) {
       reject(err);
     }
-  }));
+  })));
   const attrs = (n: Node): SftpAttrs => ({ mode: n.mode, size: n.size ?? 0, mtime: 1700000000, atime: 0, uid: 1000, gid: 1000 });
   // a path through a symlinked directory (absolute targets only here) is the path in the directory
   const real = (p: string): string => {
@@ -63,7 +66,9 @@ function fakeSftp(fs: Record<string, Node>): Fake {
     maxOpen: 0,
     page: 100,
     failOnce: new Set(),
+    sentIn: new Set(),
     answer: () => {
+      turn++;
       const now = waiting.splice(0);
       for (const w of now) w();
       return now.length;
@@ -92,7 +97,9 @@ function fakeSftp(fs: Record<string, Node>): Fake {
     readHandle: (h) => {
       fake.calls.push(`readdir ${String(h)}`);
       return later(() => {
-        const rest = handles.get(h as number)!;
+        const rest = handles.get(h as number);
+        // OpenSSH's sftp-server: a handle closed (or never opened) is a failure
+        if (!rest) throw Object.assign(new Error('Failure'), { code: 4 });
         return rest.length === 0 ? null : rest.splice(0, fake.page);
       });
     },
@@ -232,7 +239,7 @@ describe('scanTree: the remote side of a push in one request', () => {
     ['three levels: still 2', { ...wide(2, 3), '/t/d0/in': { mode: DIR }, '/t/d0/in/x': { mode: FILE } },
       req('/t', { descend: ['d0', 'd1', 'd0/in'], entries: { '': 2, d0: 4, d1: 3, 'd0/in': 1 } }), 2],
     ['sizes not given: a directory of more than 98 entries needs a third', wide(3, 100), req('/t', { descend: ['d0', 'd1', 'd2'] }), 3],
-    ['a directory grown on the host past the size given: one more', wide(1, 300), req('/t', { descend: ['d0'], entries: { '': 1, d0: 100 } }), 3],
+    ['a directory grown on the host past the size given: opened and read again', wide(1, 300), req('/t', { descend: ['d0'], entries: { '': 1, d0: 100 } }), 4],
     ['--delete: a directory that only the host has is opened after its parent\'s listing, then read', { ...wide(1, 1), '/t/old': { mode: DIR }, '/t/old/x': { mode: FILE } },
       req('/t', { all: true, descend: ['d0'], entries: { '': 1, d0: 1 } }), 4],
     ['a root that does not exist: 1', wide(0, 0), req('/none', { descend: ['a', 'b'] }), 1],
@@ -242,6 +249,14 @@ describe('scanTree: the remote side of a push in one request', () => {
     const want = Object.keys(fs).filter((p) => p === request.root || p.startsWith(`${request.root}/`)).length;
     expect(r.value!.rels.length).toBe(want);
     expect(r.turns).toBe(turns);
+    expect(r.sftp.open).toBe(0);
+  });
+
+  it('a tree like the local one is asked for in 2 writes: the lstat with every opendir, then every READDIR with the closes', async () => {
+    const r = await scan(wide(10, 100), req('/t', { descend: Array.from({ length: 10 }, (_, d) => `d${d}`), entries: { '': 10, ...Object.fromEntries(Array.from({ length: 10 }, (_, d) => [`d${d}`, 100])) } }));
+    expect(r.value!.rels.length).toBe(1 + 10 * 101);
+    expect([...r.sftp.sentIn]).toEqual([0, 1]);
+    expect(r.sftp.calls.filter((c) => c.startsWith('close '))).toHaveLength(11);
     expect(r.sftp.open).toBe(0);
   });
 
