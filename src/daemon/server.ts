@@ -97,7 +97,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   });
 
   // spare warm workers: a thin client hands them whole runs (src/warm/)
-  const pool = new WarmPool(process.argv[1] ?? '', paths.build, log);
+  const lastHostBytes = (): number => registry.list().reduce((t, k) => Math.max(t, k.current?.lastReceived ?? 0), 0);
+  const pool = new WarmPool(process.argv[1] ?? '', paths.build, log, lastHostBytes);
   const server = net.createServer((socket) => onPeer(socket));
   let ending = false;
   const shutdown = (why: string): void => {

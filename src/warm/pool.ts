@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { encodeFrame } from '../daemon/protocol.js';
-import { quietTime, refillAction } from './refill.js';
+import { quietTime, refillAction, YOUNG_MS } from './refill.js';
 import { WarmKind, type Invocation } from './wire.js';
 
 // A run that finds no spare ready waits this long for the one booting, else runs in its client.
@@ -37,6 +37,8 @@ export class WarmPool {
   private readonly ready: ChildProcess[] = [];
   private booting: ChildProcess | undefined;
   private readonly waiting: Waiting[] = [];
+  /** Workers running a run, and when they were handed it. */
+  private readonly running = new Map<ChildProcess, number>();
   private lastActivity = Date.now();
   private readonly quietMs = quietTime(process.env);
   private quietTimer: NodeJS.Timeout | undefined;
@@ -44,14 +46,14 @@ export class WarmPool {
   private closed = false;
   // the invocation handed out last: ready spares rehearse it (worker.ts), the next run is often the same
   private last: Invocation | undefined;
-  /** Workers handed a run that have not exited yet. */
-  private readonly running = new Set<ChildProcess>();
   runs = 0;
 
   constructor(
     private readonly script: string,
     private readonly build: string,
     private readonly log: (message: string) => void,
+    /** When bytes last came from any host (ms since the epoch): the hosts answering a run is activity too. */
+    private readonly lastHostBytes: () => number = () => 0,
   ) {}
 
   status(): WarmStatus {
@@ -68,10 +70,14 @@ export class WarmPool {
    * quiet long enough (asked again then). Called when that may have changed: a run given or ended.
    */
   fill(): void {
+    const now = Date.now();
+    let youngest = 0;
+    for (const at of this.running.values()) youngest = Math.max(youngest, at);
     const action = refillAction({
       ready: this.ready.length,
       booting: this.booting !== undefined,
-      quietMs: Date.now() - this.lastActivity,
+      quietMs: now - Math.max(this.lastActivity, this.lastHostBytes()),
+      youngForMs: Math.max(0, youngest + YOUNG_MS - now),
       quietNeeded: this.quietMs,
       stopped: this.closed || this.failedBoots >= MAX_FAILED_BOOTS,
     });
@@ -151,7 +157,7 @@ export class WarmPool {
       return;
     }
     this.runs += 1;
-    this.running.add(child);
+    this.running.set(child, Date.now());
     this.last = invocation;
     child.send({ type: 'run', invocation }, socket, (err) => {
       if (err) fallBack(socket, `the warm worker could not take it: ${err.message}`);

@@ -1,9 +1,11 @@
 /**
  * When the daemon boots a spare warm worker (pure: no I/O here). A boot costs ~60-100 ms of CPU
- * (Node start-up and the CLI's modules): booted while a run is working, it takes that from the
- * run on a machine with few cores. So a used spare is replaced once the daemon has been quiet
- * (no frame of any run either way, no run handed to a worker) for the quiet time, one at a time:
- * after a run's last output, or while a run waits with nothing to say (a `tail -f` with no new
+ * (Node start-up and the CLI's modules, and the daemon's fork): booted while a run is working, it
+ * takes that from the run on a machine with few cores. So a used spare is replaced, one at a
+ * time, once no worker has been running its run for less than YOUNG_MS (a run's working part:
+ * a worker is silent while it reads its config and builds its commands) and the daemon has been
+ * quiet for the quiet time (no frame of a run either way, no bytes from a host, no run handed
+ * over): after a run, or while a long one waits with nothing to say (a `tail -f` with no new
  * lines, a `sleep`). Only when no spare at all is left does one boot at once, so that the next
  * run (or one started while others run) finds one.
  */
@@ -11,27 +13,32 @@
 // Spares kept booted: back-to-back runs and a run while another is going each find one.
 export const SPARES = 3;
 // How long the daemon must have been quiet before a replacement boots (ISUOPS_WARM_QUIET_MS): a
-// run's client gets its exit code and exits within it; short, so that the boot has the most of
-// the gap before a next run started right after (a shell loop, the bench's back-to-back runs).
+// run's client has its exit code and exits within it; short, so that the boot has the most of
+// the gap before a run started right after (a shell loop, the bench's back-to-back runs).
 export const QUIET_MS = 20;
+// A worker this young is taken to be working, quiet or not.
+export const YOUNG_MS = 2000;
 
 export interface RefillState {
   ready: number;
   booting: boolean;
-  /** Milliseconds since the last frame of a run, or since a run was handed to a worker. */
+  /** Milliseconds since the last frame of a run, bytes from a host, or a run handed to a worker. */
   quietMs: number;
   quietNeeded: number;
+  /** Milliseconds until no worker running a run is younger than YOUNG_MS (0: none is). */
+  youngForMs: number;
   /** The daemon is stopping, or too many workers died before they were ready. */
   stopped: boolean;
 }
 
-/** `boot`: start one now; `wait`: after `ms` more of quiet (then ask again); `none`: nothing to do. */
+/** `boot`: start one now; `wait`: ask again in `ms`; `none`: nothing to do. */
 export type RefillAction = { do: 'boot' } | { do: 'wait'; ms: number } | { do: 'none' };
 
 export function refillAction(s: RefillState): RefillAction {
   if (s.stopped || s.booting || s.ready >= SPARES) return { do: 'none' };
-  if (s.ready === 0 || s.quietMs >= s.quietNeeded) return { do: 'boot' };
-  return { do: 'wait', ms: s.quietNeeded - s.quietMs };
+  if (s.ready === 0) return { do: 'boot' };
+  const ms = Math.max(s.youngForMs, s.quietNeeded - s.quietMs);
+  return ms <= 0 ? { do: 'boot' } : { do: 'wait', ms };
 }
 
 /** The quiet time: ISUOPS_WARM_QUIET_MS (a whole number of ms) when set, else QUIET_MS. */
