@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import ssh2, { type Client, type ClientChannel, type ServerChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, until } from './test-server-client.js';
 import { MAX_CHANNELS_PER_CONNECTION, SshConnection } from '../../../src/ssh/connection.js';
 import { execOnChannel, openSessionChannel, SSH2_MAX_WINDOW, SSH2_PACKET_SIZE } from '../../../src/ssh/session-channel.js';
 
@@ -105,22 +106,6 @@ function startServer(): Promise<{ port: number; seen: Seen; idle: Array<() => vo
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, seen, idle, close: () => server.close() })));
 }
 
-function connect(port: number): Promise<Client> {
-  const client = new ssh2.Client();
-  return new Promise((resolve, reject) => {
-    client.once('ready', () => resolve(client));
-    client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port, username: 'u' });
-  });
-}
-
-const until = async (what: string, fn: () => boolean): Promise<void> => {
-  for (let i = 0; i < 500; i++) {
-    if (fn()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`never: ${what}`);
-};
 
 const output = (ch: ClientChannel): Promise<string> =>
   new Promise((resolve) => {

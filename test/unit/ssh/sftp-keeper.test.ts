@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import ssh2, { type Client, type SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, until } from './test-server-client.js';
 import { MAX_CHANNELS_PER_CONNECTION, SshConnection } from '../../../src/ssh/connection.js';
 
 interface Host {
@@ -56,22 +57,6 @@ function startHost(): Promise<Host> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, seen, closeLastSftp: () => last?.(), close: () => server.close() })));
 }
 
-function connect(port: number): Promise<Client> {
-  const client = new ssh2.Client();
-  return new Promise((resolve, reject) => {
-    client.once('ready', () => resolve(client));
-    client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port, username: 'u' });
-  });
-}
-
-const until = async (what: string, fn: () => boolean): Promise<void> => {
-  for (let i = 0; i < 500; i++) {
-    if (fn()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`never: ${what}`);
-};
 
 const realpath = (sftp: SFTPWrapper, p: string): Promise<string> => new Promise((resolve, reject) => sftp.realpath(p, (err, r) => (err ? reject(err) : resolve(r))));
 
