@@ -1,4 +1,4 @@
-import { joinLines, lineQuote, NEWLINE_VAR } from '../remote/one-line.js';
+import { joinLines } from '../remote/one-line.js';
 import { quoteCommand, quoteWord } from '../remote/quote.js';
 import { remoteScript } from '../remote/scripts.js';
 
@@ -17,29 +17,28 @@ export interface WrappedCommand {
 }
 
 /**
- * The exec request of every wrapped command: short (it is what `ps` shows of isuops on the host),
- * the same for all. The login shell reads the wrapper and the command from the channel's first
- * line and runs them itself: its rc files are read once, as with `ssh HOST CMD`.
+ * The loader at the head of every wrapped command's exec request: the login shell reads the
+ * wrapper's definitions from the channel's first line and runs them, then the command's text,
+ * which follows in the request itself as with `ssh HOST CMD` (same parse, same line numbers, and
+ * the shell execs its last simple command: no fork of its own, the command's exit or signal is
+ * reported as is). `ps` on the host shows the loader and the command while the shell runs.
  */
-export const WRAPPER_REQUEST = 'IFS= read -r isuops_w;eval "$isuops_w"';
+export const WRAPPER_LOADER = 'IFS= read -r isuops_w;eval "$isuops_w"';
+
+/** What root's /bin/sh runs under --sudo: the same loader, then the command with root's shell. */
+const SUDO_LOADER = `${WRAPPER_LOADER};exec "\${SHELL:-/bin/sh}" -c "$1"`;
 
 /**
  * `command` under src/remote/exec-wrapper.sh: the login shell (or, with sudo, root's /bin/sh,
- * which runs it with root's $SHELL -c) evaluates the command text unchanged, in the process group
+ * which execs root's $SHELL -c with it) runs the command text unchanged, in the process group
  * sshd made for the session, which the wrapper names on stderr and stops when the channel's stdin
- * closes (unless stdin carries data: -I).
+ * closes (unless stdin carries data: -I). The rc files are read once, by the login shell.
  */
 export function buildWrappedCommand(command: string, opts: WrapOptions): WrappedCommand {
   const defs = joinLines(remoteScript('exec-wrapper'));
   const start = `isuops_start ${quoteWord(opts.marker)} ${opts.stdin ? 'stdin' : 'watch'}`;
-  const nl = command.includes('\n') ? `${NEWLINE_VAR};` : '';
-  const lines = opts.sudo
-    ? [
-        `${nl}exec sudo -n -- /bin/sh -c ${quoteWord(WRAPPER_REQUEST)} isuops-sudo ${lineQuote(command)}`,
-        `${defs};${start}&&{ "\${SHELL:-/bin/sh}" -c "$1";isuops_end $?;}`,
-      ]
-    : [`${defs};${nl}${start}&&{ eval ${lineQuote(command)};isuops_end $?;}`];
-  return { request: WRAPPER_REQUEST, input: Buffer.from(lines.map((l) => `${l}\n`).join('')) };
+  const request = opts.sudo ? `exec sudo -n -- /bin/sh -c ${quoteWord(SUDO_LOADER)} isuops-sudo ${quoteWord(command)}` : `${WRAPPER_LOADER};${command}`;
+  return { request, input: Buffer.from(`${defs};${start}\n`) };
 }
 
 /** The command that stops a wrapped process group: TERM, then KILL if it is still there. */

@@ -2,21 +2,22 @@
 # reads its rc files once, as with `ssh HOST CMD`, and what they define is there for the
 # command), names the process group that sshd made for the session, and stops that group when
 # the channel's stdin closes.
-# Usage:   the exec request is `IFS= read -r isuops_w;eval "$isuops_w"`; the channel's first line
-#          is this file as one line, then
-#            isuops_start MARKER MODE&&{ eval CMD;isuops_end $?;}
-#          (--sudo: the login shell execs `sudo -n -- /bin/sh -c 'IFS= read -r isuops_w;eval
-#          "$isuops_w"' isuops-sudo`, which reads a second such line and runs CMD with root's
-#          $SHELL -c instead of eval)
+# Usage:   the exec request is `IFS= read -r isuops_w;eval "$isuops_w";CMD`; the channel's first
+#          line is this file as one line, then `;isuops_start MARKER MODE`. The shell runs CMD
+#          itself after it, as `sh -c CMD` would, and execs CMD's last simple command.
+#          (--sudo: the request is `exec sudo -n -- /bin/sh -c 'IFS= read -r isuops_w;eval
+#          "$isuops_w";exec "${SHELL:-/bin/sh}" -c "$1"' isuops-sudo CMD`: root's sh reads the
+#          line, then execs root's $SHELL -c CMD)
 #   MARKER  the per-run prefix of the marker line
 #   MODE    watch: CMD's stdin is /dev/null; the channel's stdin closing (isuops's stop, a
-#           dropped connection, an abandoned channel) while the shell still runs stops the
-#           group: TERM, then KILL 2 s later
+#           dropped connection, an abandoned channel) while the shell (or what it exec'd) still
+#           runs stops the group: TERM, then KILL 2 s later
 #           stdin: CMD reads the channel's stdin (-I); nothing watches it
 # Output:  `MARKER<pgid>` on stderr before anything of CMD's; then CMD's stdout and stderr.
-# Exit:    isuops_end exits with CMD's status; a death by signal is re-raised so that sshd
-#          reports the signal. 125 with one line on stderr when the shell is not in a process
-#          group that leads its own session (sshd makes one; without it nothing could be stopped).
+# Exit:    CMD's, as the shell gives it (the shell execs its last command, so a death by signal
+#          is the command's own). 125 with one line on stderr when the shell is not in a process
+#          group that leads its own session (sshd makes one; without it nothing could be
+#          stopped): CMD is not run.
 # Needs:   /proc (Linux), kill, sleep; a POSIX login shell (bash, dash, zsh, ksh, busybox ash).
 
 isuops_start() {
@@ -55,14 +56,8 @@ isuops_watch() {
   if ! kill -0 $$ 2>/dev/null; then
     exit 0
   fi
+  # The stop execs a shell of its own: this one's argv holds the command's text, and `ps` on the
+  # host must not show it once the command is being stopped. TERM stays ignored across the exec.
   trap '' TERM
-  kill -TERM -"$isuops_g" 2>/dev/null
-  sleep 2
-  kill -KILL -"$isuops_g" 2>/dev/null
-}
-isuops_end() {
-  if [ "$1" -gt 128 ] && [ "$1" -lt 160 ]; then
-    kill -s "$(kill -l "$1")" $$ 2>/dev/null
-  fi
-  exit "$1"
+  exec /bin/sh -c 'kill -TERM -"$1" 2>/dev/null;sleep 2;kill -KILL -"$1" 2>/dev/null' isuops-stop "$isuops_g"
 }

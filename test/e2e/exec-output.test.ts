@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ISUOPS_BIN, labArgs, labDir, labHosts, runIsuops } from './helpers.js';
+import { ISUOPS_BIN, labArgs, labDir, labHosts, runIsuops, runSsh } from './helpers.js';
 
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 // The lab's ssh config alone, for tests that pick hosts with -H.
@@ -175,5 +175,22 @@ describe('exec output', () => {
       const inside = [...spans.values()].filter(([s, e]) => s <= start && start < e).length;
       expect(inside).toBeLessThanOrEqual(2);
     }
+  });
+});
+
+// `ssh HOST CMD` is the oracle: the login shell parses CMD as `bash -c CMD` and execs its last
+// simple command, so line numbers, job reports and deaths by signal are the shell's own.
+describe('the remote command runs as under ssh', () => {
+  it.each([
+    ['if', 2],
+    ['echo one\nnosuch-isuops-cmd', 127],
+    ['true | sh -c "kill -TERM \\$\\$"', 143],
+    ['sh -c "kill -SEGV \\$\\$"', 'SIGSEGV'],
+  ])('%j: the same stdout, stderr and exit as ssh', async (command, exit) => {
+    const [r, ssh] = await Promise.all([runIsuops(['exec', '--json', ...cfg(), '-H', 'isu01', command]), runSsh('isu01', command)]);
+    const host = JSON.parse(r.stdout) as { exitCode: number | null; signal: string | null; stdout: string; stderr: string };
+    // ssh exits 255 for a death by signal and does not say which; isuops reports it
+    expect(typeof exit === 'number' ? [host.exitCode, ssh.exitCode] : [host.signal, ssh.exitCode]).toEqual([exit, typeof exit === 'number' ? exit : 255]);
+    expect([host.stdout, host.stderr]).toEqual([ssh.stdout, ssh.stderr]);
   });
 });

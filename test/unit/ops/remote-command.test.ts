@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildKillCommand, buildWrappedCommand, parseMarker, WRAPPER_REQUEST } from '../../../src/ops/remote-command.js';
+import { buildKillCommand, buildWrappedCommand, parseMarker, WRAPPER_LOADER } from '../../../src/ops/remote-command.js';
 
 const marker = '@isuops:abc123:pgid:';
 
@@ -93,12 +93,46 @@ describe('buildWrappedCommand reaches the login shell unchanged', () => {
   }, 15_000);
 
   it.each([
-    [false, /^\/bin\/sh -c /, /&&\{ eval id;isuops_end \$\?;\}\n$/],
-    [true, /^sudo -n -- \/bin\/sh -c /, /^exec sudo -n -- \/bin\/sh -c 'IFS= read -r isuops_w;eval "\$isuops_w"' isuops-sudo id\n.*-c "\$1";isuops_end \$\?;\}\n$/s],
-  ])('sudo=%s', (sudo, kill, input) => {
+    [false, /^\/bin\/sh -c /, 'IFS= read -r isuops_w;eval "$isuops_w";id'],
+    [true, /^sudo -n -- \/bin\/sh -c /, `exec sudo -n -- /bin/sh -c 'IFS= read -r isuops_w;eval "$isuops_w";exec "\${SHELL:-/bin/sh}" -c "$1"' isuops-sudo id`],
+  ])('sudo=%s: the command is in the request, the wrapper one line on stdin', (sudo, kill, request) => {
     const w = buildWrappedCommand('id', { sudo, stdin: false, marker });
-    expect([w.request, w.input.toString()]).toEqual([WRAPPER_REQUEST, expect.stringMatching(input)]);
+    expect([w.request, w.input.toString()]).toEqual([request, expect.stringMatching(/^isuops_start\(\) \{[^\n]*;isuops_start '?@isuops:abc123:pgid:'? watch\n$/)]);
     expect(buildKillCommand(1234, { sudo })).toMatch(kill);
+  });
+});
+
+describe('the command runs as `bash -c CMD` runs it (the oracle: what sshd runs for `ssh HOST CMD`)', () => {
+  // The oracle in the same conditions: a session of its own, the same environment, stdin open.
+  function oracle(command: string) {
+    return new Promise<{ stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      const child = spawn('/bin/bash', ['-c', command], { detached: true, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: '/bin/bash' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (status, signal) => {
+        child.stdin.end();
+        child.on('close', () => resolve({ stdout, stderr, status, signal }));
+      });
+    });
+  }
+  it.each([
+    ['exit 3'],
+    ['kill -TERM $$'],
+    ['true | sh -c "kill -TERM \\$\\$"'],
+    ['sh -c "kill -TERM \\$\\$"; echo after'],
+    ['if'],
+    ['echo ok; if'],
+    ['isuops-no-such-command-x'],
+    ['echo one\nisuops-no-such-command-y\necho $LINENO'],
+  ])('%j: same status, signal, stdout and stderr', async (command) => {
+    const [got, want] = await Promise.all([runWrapped(command), oracle(command)]);
+    expect({ ...got, stderr: got.stderr.replace(/^@isuops:abc123:pgid:\d+\n/, '') }).toEqual(want);
+  });
+  it('execs the last simple command: it runs in the shell\'s own process, the group leader', async () => {
+    const r = await runWrapped('sh -c \'echo $$\'');
+    expect(r.stderr).toBe(`${marker}${r.stdout}`);
   });
 });
 
