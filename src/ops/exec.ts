@@ -70,8 +70,7 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
   let channel: RemoteProcess;
   try {
     const wrapped = buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker });
-    // The wrapper and the command go first on the channel's stdin (the shell reads one line).
-    channel = await session.exec(wrapped.request, attach, wrapped.input);
+    channel = await session.exec(wrapped, attach);
   } catch (error) {
     // A kept connection found dead that could not be made again: the host is unreachable.
     if (error instanceof ConnectError) return makeResult(host, 'unreachable', { error: error.message, durationMs: Date.now() - started });

@@ -10,35 +10,21 @@ export interface WrapOptions {
   marker: string;
 }
 
-/** A wrapped command: the exec request, and the bytes to send first on the channel's stdin. */
-export interface WrappedCommand {
-  request: string;
-  input: Buffer;
-}
-
 /**
- * The loader at the head of every wrapped command's exec request: the login shell reads the
- * wrapper's definitions from the channel's first line and runs them, then the command's text,
- * which follows in the request itself as with `ssh HOST CMD` (same parse, same line numbers, and
- * the shell execs its last simple command: no fork of its own, the command's exit or signal is
- * reported as is). `ps` on the host shows the loader and the command while the shell runs.
+ * `command` under src/remote/exec-wrapper.sh, all in the exec request: the wrapper's definitions
+ * and its start, then the command's text, which the login shell (or, with sudo, root's /bin/sh,
+ * which execs root's $SHELL -c with it) parses and runs itself as with `ssh HOST CMD` (same parse,
+ * same line numbers, and the shell execs its last simple command: no fork of its own, the
+ * command's exit or signal is reported as is). The rc files are read once, by the login shell. The
+ * process group sshd made for the session is named on stderr and stopped when the channel's stdin
+ * closes (unless stdin carries data: -I). Nothing comes on stdin first: sshd opens a session's
+ * window only when it answers the request, so a line sent there would cost a round trip.
  */
-export const WRAPPER_LOADER = 'IFS= read -r isuops_w;eval "$isuops_w"';
-
-/** What root's /bin/sh runs under --sudo: the same loader, then the command with root's shell. */
-const SUDO_LOADER = `${WRAPPER_LOADER};exec "\${SHELL:-/bin/sh}" -c "$1"`;
-
-/**
- * `command` under src/remote/exec-wrapper.sh: the login shell (or, with sudo, root's /bin/sh,
- * which execs root's $SHELL -c with it) runs the command text unchanged, in the process group
- * sshd made for the session, which the wrapper names on stderr and stops when the channel's stdin
- * closes (unless stdin carries data: -I). The rc files are read once, by the login shell.
- */
-export function buildWrappedCommand(command: string, opts: WrapOptions): WrappedCommand {
-  const defs = joinLines(remoteScript('exec-wrapper'));
-  const start = `isuops_start ${quoteWord(opts.marker)} ${opts.stdin ? 'stdin' : 'watch'}`;
-  const request = opts.sudo ? `exec sudo -n -- /bin/sh -c ${quoteWord(SUDO_LOADER)} isuops-sudo ${quoteWord(command)}` : `${WRAPPER_LOADER};${command}`;
-  return { request, input: Buffer.from(`${defs};${start}\n`) };
+export function buildWrappedCommand(command: string, opts: WrapOptions): string {
+  const wrapper = `${joinLines(remoteScript('exec-wrapper'))};isuops_start ${quoteWord(opts.marker)} ${opts.stdin ? 'stdin' : 'watch'}`;
+  return opts.sudo
+    ? `exec sudo -n -- /bin/sh -c ${quoteWord(`${wrapper};exec "\${SHELL:-/bin/sh}" -c "$1"`)} isuops-sudo ${quoteWord(command)}`
+    : `${wrapper};${command}`;
 }
 
 /** The command that stops a wrapped process group: TERM, then KILL if it is still there. */

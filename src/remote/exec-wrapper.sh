@@ -2,12 +2,13 @@
 # reads its rc files once, as with `ssh HOST CMD`, and what they define is there for the
 # command), names the process group that sshd made for the session, and stops that group when
 # the channel's stdin closes.
-# Usage:   the exec request is `IFS= read -r isuops_w;eval "$isuops_w";CMD`; the channel's first
-#          line is this file as one line, then `;isuops_start MARKER MODE`. The shell runs CMD
-#          itself after it, as `sh -c CMD` would, and execs CMD's last simple command.
-#          (--sudo: the request is `exec sudo -n -- /bin/sh -c 'IFS= read -r isuops_w;eval
-#          "$isuops_w";exec "${SHELL:-/bin/sh}" -c "$1"' isuops-sudo CMD`: root's sh reads the
-#          line, then execs root's $SHELL -c CMD)
+# Usage:   the exec request is this file as one line, then `;isuops_start MARKER MODE;CMD`: the
+#          shell runs CMD itself after it, as `sh -c CMD` would, and execs CMD's last simple
+#          command. Nothing comes first on stdin (a line there would cost a round trip: sshd opens
+#          the window only when it answers the request).
+#          (--sudo: the request is `exec sudo -n -- /bin/sh -c 'WRAPPER;isuops_start MARKER MODE;
+#          exec "${SHELL:-/bin/sh}" -c "$1"' isuops-sudo CMD`: root's sh runs the wrapper, then
+#          execs root's $SHELL -c CMD)
 #   MARKER  the per-run prefix of the marker line
 #   MODE    watch: CMD's stdin is /dev/null; the channel's stdin closing (isuops's stop, a
 #           dropped connection, an abandoned channel) while the shell (or what it exec'd) still

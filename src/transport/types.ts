@@ -28,8 +28,8 @@ export interface HostSession {
   /**
    * Runs `command` on a new channel. `attach` is called synchronously with the process, before any
    * of its events: a fast command's output, exit status and close can arrive together with the open.
-   * `input`: the first bytes of the command's stdin, sent right behind the request (no round trip
-   * waited for: the wrapped command's first line).
+   * `input`: the first bytes of the command's stdin, queued behind the request (they leave when
+   * sshd opens the window with its answer: a round trip; the wrapped commands send none).
    */
   exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess>;
   /** The host's one SFTP session, opened on first use. */

@@ -155,7 +155,7 @@ export async function followTarget(session: HostSession, state: TargetState, opt
   let channel: RemoteProcess;
   try {
     const wrapped = buildWrappedCommand(buildFollower(state, opts, marker), { sudo: opts.sudo, stdin: false, marker: pgidMarker });
-    channel = await session.exec(wrapped.request, (ch) => {
+    channel = await session.exec(wrapped, (ch) => {
       ch.on('data', (chunk: Buffer) => {
         onStdout(chunk);
         updatePosition();
@@ -168,8 +168,7 @@ export async function followTarget(session: HostSession, state: TargetState, opt
         ch.end();
       });
       ch.once('close', () => resolveClosed());
-      // The wrapper and the follower go first on the channel's stdin (the shell reads one line).
-    }, wrapped.input);
+    });
   } catch (error) {
     debug('%s: %s: could not open a channel: %s', host, label, (error as Error).message);
     opts.onDrop?.();

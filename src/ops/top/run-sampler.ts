@@ -99,7 +99,7 @@ export async function runSampler(session: HostSession, opts: SamplerOptions): Pr
   let channel: RemoteProcess;
   try {
     const wrapped = buildWrappedCommand(buildSamplerCommand(opts.intervalSec, marker), { sudo: false, stdin: false, marker: pgidMarker });
-    channel = await session.exec(wrapped.request, (ch) => {
+    channel = await session.exec(wrapped, (ch) => {
       ch.on('data', (chunk: Buffer) => out.push(chunk));
       ch.stderr.on('data', (chunk: Buffer) => err.push(chunk));
       ch.on('exit', (code: number | null, signal?: string) => {
@@ -107,8 +107,7 @@ export async function runSampler(session: HostSession, opts: SamplerOptions): Pr
         ch.end();
       });
       ch.once('close', () => resolveClosed());
-      // The wrapper and the sampler go first on the channel's stdin (the shell reads one line).
-    }, wrapped.input);
+    });
   } catch (error) {
     debug('%s: top: could not open a channel: %s', host, (error as Error).message);
     return { kind: 'dropped', sampled, reason: (error as Error).message };

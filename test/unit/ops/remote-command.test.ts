@@ -3,18 +3,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildKillCommand, buildWrappedCommand, parseMarker, WRAPPER_LOADER } from '../../../src/ops/remote-command.js';
+import { buildKillCommand, buildWrappedCommand, parseMarker } from '../../../src/ops/remote-command.js';
 
 const marker = '@isuops:abc123:pgid:';
 
 // The wrapped command as sshd runs it: the request through a login shell (bash) in a session of
-// its own (sshd calls setsid; `detached` does here), the wrapper line first on its stdin. Like an
-// ssh channel, stdin stays open until the command has exited (unless `closeStdin`).
+// its own (sshd calls setsid; `detached` does here). Like an ssh channel, stdin stays open until
+// the command has exited (unless `closeStdin`).
 function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolean; closeStdinOn?: string; shell?: string[] } = {}) {
   const w = buildWrappedCommand(command, { sudo: false, stdin: opts.stdin !== undefined, marker });
   return new Promise<{ stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     const shell = opts.shell ?? ['/bin/bash'];
-    const child = spawn(shell[0], [...shell.slice(1), '-c', w.request], { detached: true, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell[0] } });
+    const child = spawn(shell[0], [...shell.slice(1), '-c', w], { detached: true, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell[0] } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -22,7 +22,6 @@ function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolea
       if (opts.closeStdinOn !== undefined && stdout.includes(opts.closeStdinOn)) child.stdin.end();
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.write(w.input);
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else if (opts.closeStdin) child.stdin.end();
     child.on('exit', (status, signal) => {
@@ -93,11 +92,10 @@ describe('buildWrappedCommand reaches the login shell unchanged', () => {
   }, 15_000);
 
   it.each([
-    [false, /^\/bin\/sh -c /, 'IFS= read -r isuops_w;eval "$isuops_w";id'],
-    [true, /^sudo -n -- \/bin\/sh -c /, `exec sudo -n -- /bin/sh -c 'IFS= read -r isuops_w;eval "$isuops_w";exec "\${SHELL:-/bin/sh}" -c "$1"' isuops-sudo id`],
-  ])('sudo=%s: the command is in the request, the wrapper one line on stdin', (sudo, kill, request) => {
-    const w = buildWrappedCommand('id', { sudo, stdin: false, marker });
-    expect([w.request, w.input.toString()]).toEqual([request, expect.stringMatching(/^isuops_start\(\) \{[^\n]*;isuops_start '?@isuops:abc123:pgid:'? watch\n$/)]);
+    [false, /^\/bin\/sh -c /, /^isuops_start\(\) \{[^\n]*;isuops_start @isuops:abc123:pgid: watch;id$/],
+    [true, /^sudo -n -- \/bin\/sh -c /, /^exec sudo -n -- \/bin\/sh -c 'isuops_start\(\) \{[^\n]*;isuops_start @isuops:abc123:pgid: watch;exec "\$\{SHELL:-\/bin\/sh\}" -c "\$1"' isuops-sudo id$/],
+  ])('sudo=%s: the wrapper and the command are all in the request, on one line', (sudo, kill, request) => {
+    expect(buildWrappedCommand('id', { sudo, stdin: false, marker })).toMatch(request);
     expect(buildKillCommand(1234, { sudo })).toMatch(kill);
   });
 });
@@ -178,10 +176,9 @@ describe('under bash as sshd starts it (SSH_CLIENT set: Debian bash reads ~/.bas
     const oracleReads = readFileSync(log, 'utf8');
     rmSync(log);
     const w = buildWrappedCommand('rcfn', { sudo: false, stdin: false, marker });
-    const child = spawn('/bin/bash', ['-c', w.request], { detached: true, env });
+    const child = spawn('/bin/bash', ['-c', w], { detached: true, env });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdin.write(w.input);
     await new Promise((r) => child.on('exit', r));
     child.stdin.end();
     expect([oracle.stdout.toString(), oracleReads]).toEqual(['rcfn-ok\n', 'read\n']);

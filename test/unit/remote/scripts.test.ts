@@ -63,12 +63,9 @@ describe('every script in src/remote', () => {
 });
 
 describe.each(SHELLS)('under %s', (_, shell) => {
-  // The wrapper as the login shell gets it: the request, its line first on stdin; `detached` gives
-  // the shell a session of its own, as sshd does.
-  const wrapped = (command: string, stdin = false): [string[], string] => {
-    const w = buildWrappedCommand(command, { sudo: false, stdin, marker: '@m:' });
-    return [['-c', w.request], w.input.toString()];
-  };
+  // The wrapper as the login shell gets it: all in the request, nothing first on stdin;
+  // `detached` gives the shell a session of its own, as sshd does.
+  const wrapped = (command: string, stdin = false): [string[], string] => [['-c', buildWrappedCommand(command, { sudo: false, stdin, marker: '@m:' })], ''];
   it('exec-wrapper runs the command in the shell itself, names its group, keeps its status', async () => {
     const [args, input] = wrapped('echo "$$" a; exit 3', true);
     const child = spawn(shell[0], [...shell.slice(1), ...args], { env: ENV, detached: true });
