@@ -1,4 +1,5 @@
 import type { Client, ClientChannel } from 'ssh2';
+import { nameToBytes } from '../core/byte-names.js';
 
 /**
  * The one place that drives ssh2's session channels below its public API, which has no way to
@@ -18,7 +19,7 @@ export interface ClientInternals {
   _chanMgr: { add(cb: OpenCallback): number };
   _protocol: {
     session(localId: number, window: number, packetSize: number): void;
-    exec(remoteId: number, command: string, wantReply: boolean): void;
+    exec(remoteId: number, command: string | Buffer, wantReply: boolean): void;
   };
 }
 
@@ -80,7 +81,8 @@ export function execOnChannel(
     done(undefined, channel);
   });
   const client = (channel as unknown as { _client: ClientInternals })._client;
-  client._protocol.exec(ch.outgoing.id, command, true);
+  // the command's bytes as given (isuops's form: bytes that are not UTF-8 are lone surrogates), as ssh sends its argv
+  client._protocol.exec(ch.outgoing.id, nameToBytes(command), true);
   if (input && input.length > 0) channel.write(input);
 }
 
