@@ -30,6 +30,11 @@ export function setRehearsing(on: boolean): void {
   rehearsing = on;
 }
 
+/** Whether this is a spare's rehearsal (src/warm/rehearsal.ts), which stops at the warm gate. */
+export function isRehearsing(): boolean {
+  return rehearsing;
+}
+
 /** Whether a rehearsal's resolution waits whose files are all as it read them. */
 export function hasFreshMemo(): boolean {
   return memo !== undefined && readsUnchanged(memo.reads);

@@ -12,6 +12,7 @@ import { foldDiffs, formatPushSummary } from '../ops/push/summary.js';
 import { formatBlockHeader } from '../render/gather.js';
 import type { FleetOptions, OutputOptions } from './fleet-options.js';
 import { prepareFleet } from './fleet.js';
+import { isRehearsing } from './fleet-memo.js';
 import type { Output } from './output.js';
 import { runFleet } from './run-fleet.js';
 
@@ -33,7 +34,9 @@ export async function pushCommand(paths: string[], opts: PushCommandOptions): Pr
   if (opts.then !== undefined && opts.then.trim() === '') throw new UsageError('--then with an empty command: give the command to run where something changed');
   const chmod: ChmodFn | undefined = opts.chmod !== undefined ? parseChmod(opts.chmod) : undefined;
   const chown = opts.chown !== undefined ? parseChown(opts.chown) : undefined;
-  const { sources, skipped } = await scanSources(paths, process.cwd());
+  // A spare's rehearsal stops at the warm gate, in prepareFleet: it has no use for the local scan
+  // (the run scans again whatever it found) and skips it.
+  const { sources, skipped } = isRehearsing() ? { sources: [], skipped: [] } : await scanSources(paths, process.cwd());
   const fleet = await prepareFleet(opts);
   for (const p of skipped) process.stderr.write(`isuops: skipping ${escapeControls(p)}\n`);
   const hashLocal = makeLocalHasher();

@@ -7,16 +7,20 @@ type Main = (argv: string[]) => Promise<number>;
 
 class Rehearsed extends Error {}
 
+// push too: its rehearsal resolves the fleet only, its local scan is left to the run
+// (src/commands/push.ts): a scan says nothing a run could keep, and a big tree would cost each spare
+const REHEARSED: ReadonlySet<string | undefined> = new Set(['exec', 'push']);
+
 const STREAMS = ['stdout', 'stderr', 'stdin'] as const;
 
 /**
  * A spare's rehearsal of `inv` (the invocation its daemon handed out last) while it waits for a
- * run: `exec` only, run as that process up to its warm gate, where it stops before anything
+ * run: `exec` and `push`, run as that process up to its warm gate, where it stops before anything
  * connects; output goes nowhere, and the process's cwd, environment, argv and stdio are put back.
  * What it resolved waits in src/commands/fleet-memo.ts for a run with the same inputs.
  */
 export async function rehearse(main: Main, inv: Invocation): Promise<void> {
-  if (inv.argv[2] !== 'exec') return;
+  if (!REHEARSED.has(inv.argv[2])) return;
   const cwd = process.cwd();
   const env = { ...process.env };
   const argv = process.argv;

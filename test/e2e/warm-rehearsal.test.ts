@@ -70,3 +70,36 @@ describe('warm spares resolve ahead of the run', () => {
     expect(r.stderr).toMatch(/fleet: resolved again/);
   }, 60_000);
 });
+
+describe('push: warm spares resolve ahead of the run too', () => {
+  it('a push takes the rehearsed resolution and still scans the local tree afresh', async () => {
+    writeFileSync(included, '');
+    rmSync(path.join(confDir, 'redirect'), { force: true });
+    writeConfig('');
+    const src = path.join(runtime, 'push-src');
+    const dest = '/home/isucon/rehearsal-push-e2e';
+    mkdirSync(src, { recursive: true });
+    writeFileSync(path.join(src, 'a.txt'), 'a\n');
+    const push = ['push', '-F', conf, '-H', 'isu01,isu02', '--dest', dest, `${src}/`];
+    try {
+      expect((await runIsuops(push, { env })).exitCode).toBe(0);
+      let r = await runIsuops(push, { env });
+      for (let i = 0; i < 40 && !ahead(r.stderr); i++) {
+        await sleep(250);
+        r = await runIsuops(push, { env });
+      }
+      expect(ahead(r.stderr), r.stderr).toBe(true);
+      expect(r.stdout).toBe('');
+      await sleep(1500);
+      // the rehearsal did not scan: the run sees a file made after it
+      writeFileSync(path.join(src, 'b.txt'), 'b\n');
+      r = await runIsuops(push, { env });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/warm: run by worker pid \d+/);
+      expect(ahead(r.stderr), r.stderr).toBe(true);
+      expect(lines(r.stdout).sort()).toEqual(['isu01', 'isu02'].flatMap((h) => [`${h}: .d..t...... ${dest}/`, `${h}: >f+++++++++ ${dest}/b.txt`]));
+    } finally {
+      await runIsuops(['exec', '-F', conf, '-H', 'isu01,isu02', `rm -rf ${dest}`], { env });
+    }
+  }, 60_000);
+});
