@@ -108,8 +108,8 @@ describe('latency proxy', () => {
 
   it('resets the client when its target refuses', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isuops-latency-'));
-    // A port that was just free on an address of its own: on 127.0.0.1 another test running at the
-    // same time could listen on it again (and accept: the client then saw an end, not a reset).
+    // A port that was just free, on an address of its own: on 127.0.0.1 another test running at the
+    // same time could take it again.
     const address = `127.253.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
     const closed = net.createServer();
     await new Promise<void>((r) => closed.listen(0, address, r));

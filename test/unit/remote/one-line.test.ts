@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { joinLines, lineQuote, NEWLINE_VAR } from '../../../src/remote/one-line.js';
+import { joinLines } from '../../../src/remote/one-line.js';
 
 describe('joinLines', () => {
   it.each([
@@ -14,15 +13,3 @@ describe('joinLines', () => {
   ])('%j -> %j', (text, line) => expect(joinLines(text)).toBe(line));
 });
 
-describe('lineQuote', () => {
-  it.each([
-    ['plain', 'plain'],
-    ["it's", `'it'\\''s'`],
-    ['a\nb', `a"$isuops_n"b`],
-    ["x 'y'\n\nz", `'x '\\''y'\\'''"$isuops_n"''"$isuops_n"z`],
-  ])('%j -> %s, which sh reads back unchanged', (word, quoted) => {
-    expect(lineQuote(word)).toBe(quoted);
-    expect(quoted.includes('\n')).toBe(false);
-    expect(execFileSync('/bin/sh', ['-c', `${NEWLINE_VAR};printf %s ${quoted}`]).toString()).toBe(word);
-  });
-});
