@@ -11,6 +11,9 @@ import { KeptRegistry, type KeptConnection } from './kept.js';
 import { serveSftp } from './sftp-server.js';
 import { releaseSftp, type SftpSlot } from './sftp-session.js';
 import { runOnKept } from './liveness.js';
+import { SignalledGroup } from './signalled-group.js';
+import { buildKillCommand, buildWrappedCommand } from '../remote/command.js';
+import { takesSessionSignals } from '../ssh/server-software.js';
 import { WarmPool } from '../warm/pool.js';
 import { parseWarmRun } from '../warm/wire.js';
 import type { DaemonStatus, ExecRequest, OpenSessionRequest, SessionErrorReply } from './types.js';
@@ -24,6 +27,7 @@ function log(message: string): void {
 
 interface ServerSession {
   sid: number;
+  req: OpenSessionRequest;
   kept: KeptConnection;
   connectTimeout?: number;
   channels: Set<number>;
@@ -36,6 +40,8 @@ interface PeerChannel {
   ch: ClientChannel;
   clientPaused: boolean;
   dropped: boolean;
+  /** A command in the wrapper's signal mode: stopped by signal requests, not by its stdin's end. */
+  group?: SignalledGroup;
 }
 
 /**
@@ -48,8 +54,13 @@ function dropChannel(c: PeerChannel): void {
   c.dropped = true;
   c.ch.resume();
   c.ch.stderr.resume();
-  c.ch.end();
-  c.ch.close();
+  const close = (): void => {
+    c.ch.end();
+    c.ch.close();
+  };
+  // a command that nothing on the host watches is stopped first (its channel closes once it has gone)
+  if (c.group && !c.group.exited) c.group.stop(close);
+  else close();
 }
 
 interface Peer {
@@ -105,6 +116,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     if (ending) return;
     ending = true;
     log(`stopping: ${why}`);
+    // nothing on the hosts watches a signal-mode command: each is sent its TERM before its connection ends
+    for (const peer of peers) for (const c of peer.channels.values()) if (c.group && !c.group.exited) c.group.stop();
     registry.closeAll();
     pool.close();
     connector.close();
@@ -125,26 +138,52 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
     }
   };
 
-  const attachChannel = (peer: Peer, s: ServerSession, cid: number, ch: ClientChannel): void => {
-    const c: PeerChannel = { ch, clientPaused: false, dropped: false };
+  const attachChannel = (peer: Peer, s: ServerSession, cid: number, ch: ClientChannel, group: SignalledGroup | undefined): void => {
+    const c: PeerChannel = { ch, clientPaused: false, dropped: false, group };
     peer.channels.set(cid, c);
     s.channels.add(cid);
     if (peer.blocked) ch.pause();
     ch.on('data', (d: Buffer) => c.dropped || send(peer, Kind.stdout, cid, d));
-    ch.stderr.on('data', (d: Buffer) => c.dropped || send(peer, Kind.stderr, cid, d));
+    ch.stderr.on('data', (d: Buffer) => {
+      group?.sawStderr(d);
+      if (!c.dropped) send(peer, Kind.stderr, cid, d);
+    });
     ch.on('exit', (code: number | null, signal?: string) => send(peer, Kind.exit, cid, { code: code ?? null, signal: signal ?? null }));
     ch.once('close', () => {
       peer.channels.delete(cid);
       s.channels.delete(cid);
       send(peer, Kind.closed, cid);
+      // The connection went with the command still running: no watcher on the host saw it go.
+      if (group && !group.exited && group.pgid !== undefined && s.kept.current === undefined && !ending) reapOrphan(s, group.pgid);
     });
+  };
+
+  /**
+   * Stops, over a new connection, the group of a signal-mode command whose connection was lost
+   * under it (the wrapper's watcher would have seen its stdin close; sshd leaves the command
+   * running). Best effort: a host that cannot be reached again keeps it, as with ssh.
+   */
+  const reapOrphan = (s: ServerSession, pgid: number): void => {
+    const kept = registry.take(s.req);
+    void runOnKept(kept, s.connectTimeout, (conn) =>
+      conn.exec(buildKillCommand(pgid, { sudo: false }), (ch) => {
+        ch.resume();
+        ch.stderr.resume();
+        ch.end();
+      }).then((ch) => new Promise<void>((resolve) => ch.once('close', () => resolve()))),
+    )
+      .then(
+        () => log(`${kept.label()}: stopped process group ${pgid}, left running by the lost connection`),
+        (err: Error) => log(`${kept.label()}: could not stop process group ${pgid} after the connection was lost: ${err.message}`),
+      )
+      .finally(() => kept.release());
   };
 
   const openSession = async (peer: Peer, sid: number, req: OpenSessionRequest): Promise<void> => {
     clearTimeout(emptyTimer);
     emptyTimer = undefined;
     const kept = registry.take(req);
-    const s: ServerSession = { sid, kept, connectTimeout: req.connectTimeout, channels: new Set(), sftp: {}, closed: false };
+    const s: ServerSession = { sid, req, kept, connectTimeout: req.connectTimeout, channels: new Set(), sftp: {}, closed: false };
     peer.sessions.set(sid, s);
     const reused = kept.current !== undefined;
     try {
@@ -184,16 +223,19 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
       return;
     }
     try {
-      await runOnKept(s.kept, s.connectTimeout, (conn) =>
-        conn.exec(req.command, (ch) => {
+      await runOnKept(s.kept, s.connectTimeout, (conn) => {
+        // HostSession.execStoppable: no watcher on the host where its sshd takes signal requests
+        const signals = req.wrap !== undefined && takesSessionSignals(conn.serverSoftware);
+        const command = req.wrap ? buildWrappedCommand(req.command, { sudo: false, stdin: false, marker: req.wrap.marker, signals }) : req.command;
+        return conn.exec(command, (ch) => {
           if (s.closed || peer.socket.destroyed) {
             ch.close();
             return;
           }
           send(peer, Kind.execOk, cid);
-          attachChannel(peer, s, cid, ch);
-        }, input),
-      );
+          attachChannel(peer, s, cid, ch, signals ? new SignalledGroup(ch, req.wrap!.marker) : undefined);
+        }, input);
+      });
     } catch (err) {
       const e = err as Error & { level?: string };
       send(peer, Kind.execError, cid, { message: e.message, level: e.level, connect: err instanceof ConnectError });
@@ -221,9 +263,13 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
         else c.ch.write(payload, () => send(peer, Kind.stdinAck, id));
         break;
       }
-      case Kind.eof:
-        peer.channels.get(id)?.ch.end();
+      case Kind.eof: {
+        const c = peer.channels.get(id);
+        // the stop of a signal-mode command (ending its stdin first would keep the signals from going out)
+        if (c?.group && !c.group.exited) c.group.stop(() => c.ch.end());
+        else c?.ch.end();
         break;
+      }
       case Kind.close: {
         const c = peer.channels.get(id);
         if (c) dropChannel(c);

@@ -7,7 +7,7 @@ import type { HostSession, RemoteProcess } from '../transport/types.js';
 import type { DaemonLink } from './link.js';
 import { decodeWithBytes, encodeWithBytes, Kind, parseJson } from './protocol.js';
 import { DaemonProcess } from './remote-process.js';
-import type { ExecErrorReply, SftpReplyHead } from './types.js';
+import type { ExecErrorReply, ExecRequest, SftpReplyHead } from './types.js';
 
 /** A connect failure as the daemon described it, as the same error class a direct connect throws. */
 export function connectErrorFrom(reply: { message: string; level?: string }): ConnectError {
@@ -55,6 +55,15 @@ export class DaemonSession implements HostSession {
   }
 
   exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess> {
+    return this.request({ sid: this.sid, command }, attach, input);
+  }
+
+  // the daemon wraps it: in signal mode where the host's sshd takes signal requests (no watcher fork on the host)
+  execStoppable(command: string, marker: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess> {
+    return this.request({ sid: this.sid, command, wrap: { marker } }, attach);
+  }
+
+  private request(head: ExecRequest, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess> {
     const cid = this.link.id();
     const proc = new DaemonProcess(this.link, cid);
     return new Promise((resolve, reject) => {
@@ -80,7 +89,7 @@ export class DaemonSession implements HostSession {
           proc.deliver(kind, payload);
         }
       });
-      this.link.send(Kind.exec, cid, encodeWithBytes({ sid: this.sid, command }, input));
+      this.link.send(Kind.exec, cid, encodeWithBytes(head, input));
     });
   }
 

@@ -24,6 +24,8 @@ export interface SessionErrorReply {
 export interface ExecRequest {
   sid: number;
   command: string;
+  /** HostSession.execStoppable: `command` is the user's; the daemon wraps it (signal mode where the host's sshd takes signals). */
+  wrap?: { marker: string };
 }
 
 /** A failed channel open; `connect`: the connection could not be made again (the host is unreachable). */

@@ -4,7 +4,7 @@ import type { HostSession, RemoteProcess } from '../transport/types.js';
 import type { Emit } from './events.js';
 import type { FlowGate } from './flow.js';
 import { LineSplitter } from './line-splitter.js';
-import { buildWrappedCommand } from './remote-command.js';
+import { buildWrappedCommand } from '../remote/command.js';
 import { RemoteGroup } from './remote-group.js';
 import { makeResult, type HostResult } from './result.js';
 
@@ -69,8 +69,9 @@ export async function execOnHost(session: HostSession, opts: ExecOptions): Promi
 
   let channel: RemoteProcess;
   try {
-    const wrapped = buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker });
-    channel = await session.exec(wrapped, attach);
+    // the transport wraps it where it can stop it without a watcher on the host (kept connections)
+    if (!opts.sudo && opts.stdin === undefined && session.execStoppable) channel = await session.execStoppable(opts.command, marker, attach);
+    else channel = await session.exec(buildWrappedCommand(opts.command, { sudo: opts.sudo, stdin: opts.stdin !== undefined, marker }), attach);
   } catch (error) {
     // A kept connection found dead that could not be made again: the host is unreachable.
     if (error instanceof ConnectError) return makeResult(host, 'unreachable', { error: error.message, durationMs: Date.now() - started });

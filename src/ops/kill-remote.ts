@@ -1,6 +1,6 @@
 import { debuglog } from 'node:util';
 import type { HostSession } from '../transport/types.js';
-import { buildKillCommand } from './remote-command.js';
+import { buildKillCommand } from '../remote/command.js';
 
 const debug = debuglog('isuops');
 

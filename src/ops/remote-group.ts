@@ -1,6 +1,6 @@
 import type { HostSession } from '../transport/types.js';
 import { killRemote } from './kill-remote.js';
-import { parseMarker } from './remote-command.js';
+import { parseMarker } from '../remote/command.js';
 
 // How long a channel whose stdin was closed to stop its command may stay open before the kill
 // channel is used as well (the wrapper's watcher TERMs the group at once on EOF).

@@ -66,6 +66,11 @@ export class SshConnection {
     else this.lostListeners.push(listener);
   }
 
+  /** The software version the server announced (`OpenSSH_9.2p1`), once the handshake has begun. */
+  get serverSoftware(): string | undefined {
+    return (this.client as unknown as { _remoteVer?: string })._remoteVer;
+  }
+
   /** When bytes last came from the host (ms since the epoch). */
   get lastReceived(): number {
     return this.lastRx;

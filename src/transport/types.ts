@@ -32,6 +32,15 @@ export interface HostSession {
    * sshd opens the window with its answer: a round trip; the wrapped commands send none).
    */
   exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess>;
+  /**
+   * Optional: runs `command` under the exec wrapper (src/remote/command.ts) with no sudo and its
+   * stdin /dev/null, announcing its process group behind `marker` on stderr, as
+   * buildWrappedCommand's watch mode does, and with its contract: ending the process's stdin
+   * before its exit status came stops the group (TERM, then KILL 2 s later). A transport that
+   * can stop it without a watcher on the host does so (the daemon: SSH signal requests); without
+   * this method the caller wraps the command in watch mode and calls exec.
+   */
+  execStoppable?(command: string, marker: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess>;
   /** The host's one SFTP session, opened on first use. */
   sftp(): Promise<SftpClient>;
   /** Calls `listener` once when the connection is lost, with the last error reported on it (else a plain close). */

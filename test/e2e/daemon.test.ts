@@ -148,6 +148,36 @@ describe('kept connections', () => {
     await waitFor('sleep 3733 gone after kill -9 of its run', async () => !/sleep 3733/.test(await onHost('isu04', 'ps -eo args')), 8000);
   });
 
+  it('a kept exec forks no watcher on the host: its process group holds only what the command started (sshd takes signal requests)', async () => {
+    const cfg = ['-F', path.join(labDir(), 'ssh_config'), '-H', 'isu03'];
+    await run(['exec', ...cfg, 'true']);
+    // the group sshd made for the session: the login shell (the wrapper), the sleep, the ps
+    const r = await run(['exec', ...cfg, 'sleep 0.5 & ps -o pid=,args= -g $$']);
+    expect(r.exitCode).toBe(0);
+    expect(lines(r.stdout).map((l) => l.replace(/^isu03: +\d+ /, '').split(' ')[0])).toEqual(['bash', 'sleep', 'ps']);
+    // a cold run (no daemon: nothing could send the signals) keeps the watcher
+    const cold = await run(['exec', '-o', 'ControlPersist=no', ...cfg, 'sleep 0.5 & ps -o pid=,args= -g $$']);
+    expect(lines(cold.stdout)).toHaveLength(4);
+  });
+
+  it('a kept exec that ignores TERM is KILLed on Ctrl-C; daemon stop under a run stops its remote command', async () => {
+    const cfg = ['-F', path.join(labDir(), 'ssh_config'), '-H', 'isu02'];
+    await run(['exec', ...cfg, 'true']);
+    const a = execa('node', [ISUOPS_BIN, 'exec', ...cfg, "trap '' TERM; sleep 3741; echo not-reached"], { reject: false, env });
+    await waitFor('sleep 3741', async () => /sleep 3741/.test(await onHost('isu02', 'ps -eo args')));
+    a.kill('SIGINT');
+    const ra = await a;
+    expect([ra.exitCode, ra.stdout]).toEqual([130, '']);
+    await waitFor('sleep 3741 gone', async () => !/sleep 374[1]/.test(await onHost('isu02', 'ps -eo args')), 5000);
+
+    const b = execa('node', [ISUOPS_BIN, 'exec', ...cfg, 'sleep 3742'], { reject: false, env });
+    await waitFor('sleep 3742', async () => /sleep 3742/.test(await onHost('isu02', 'ps -eo args')));
+    expect((await run(['daemon', 'stop'])).exitCode).toBe(0);
+    const rb = await b;
+    expect(rb.exitCode).toBe(255);
+    await waitFor('sleep 3742 gone after daemon stop', async () => !/sleep 374[2]/.test(await onHost('isu02', 'ps -eo args')), 5000);
+  });
+
   it('a daemon killed with -9 does not break the next run, which starts a new one', async () => {
     await run(['exec', ...labArgs(), 'true']);
     const old = (await status())!;

@@ -3,7 +3,7 @@ import { debuglog } from 'node:util';
 import type { HostSession, RemoteProcess } from '../../transport/types.js';
 import type { FlowGate } from '../flow.js';
 import { LineBlockSplitter, LineSplitter } from '../line-splitter.js';
-import { buildWrappedCommand } from '../remote-command.js';
+import { buildWrappedCommand } from '../../remote/command.js';
 import { RemoteGroup } from '../remote-group.js';
 import type { TailEmit, TailLineEvent } from './events.js';
 import { buildFileCommand, parseFileMarker, parseTailNotice, type FilePosition } from './file-command.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import type { HostSession, RemoteProcess } from '../../transport/types.js';
 import { LineSplitter } from '../line-splitter.js';
-import { buildWrappedCommand, parseMarker } from '../remote-command.js';
+import { buildWrappedCommand, parseMarker } from '../../remote/command.js';
 import { RemoteGroup } from '../remote-group.js';
 import { makeDiskFilter } from './disks.js';
 import type { TopEmit } from './events.js';

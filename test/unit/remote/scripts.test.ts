@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildWrappedCommand } from '../../../src/ops/remote-command.js';
+import { buildWrappedCommand } from '../../../src/remote/command.js';
 import { joinLines } from '../../../src/remote/one-line.js';
 import { compactScript, remoteScript, type RemoteScriptName } from '../../../src/remote/scripts.js';
 

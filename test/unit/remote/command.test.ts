@@ -3,15 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildKillCommand, buildWrappedCommand, parseMarker } from '../../../src/ops/remote-command.js';
+import { buildKillCommand, buildWrappedCommand, parseMarker } from '../../../src/remote/command.js';
 
 const marker = '@isuops:abc123:pgid:';
 
 // The wrapped command as sshd runs it: the request through a login shell (bash) in a session of
 // its own (sshd calls setsid; `detached` does here). Like an ssh channel, stdin stays open until
 // the command has exited (unless `closeStdin`).
-function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolean; closeStdinOn?: string; shell?: string[] } = {}) {
-  const w = buildWrappedCommand(command, { sudo: false, stdin: opts.stdin !== undefined, marker });
+function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolean; closeStdinOn?: string; shell?: string[]; signals?: boolean; killGroupOn?: string } = {}) {
+  const w = buildWrappedCommand(command, { sudo: false, stdin: opts.stdin !== undefined, marker, signals: opts.signals });
   return new Promise<{ stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     const shell = opts.shell ?? ['/bin/bash'];
     const child = spawn(shell[0], [...shell.slice(1), '-c', w], { detached: true, env: { PATH: process.env.PATH, HOME: '/nonexistent', SHELL: shell[0] } });
@@ -20,6 +20,8 @@ function runWrapped(command: string, opts: { stdin?: string; closeStdin?: boolea
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (opts.closeStdinOn !== undefined && stdout.includes(opts.closeStdinOn)) child.stdin.end();
+      // what sshd does with a "signal" channel request: killpg() of the session's group
+      if (opts.killGroupOn !== undefined && stdout.includes(opts.killGroupOn)) process.kill(-child.pid!, 'SIGTERM');
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // a shell gone before its stdin's end reaches it (EPIPE) is no failure: its exit is checked
@@ -99,6 +101,37 @@ describe('buildWrappedCommand reaches the login shell unchanged', () => {
   ])('sudo=%s: the wrapper and the command are all in the request, on one line', (sudo, kill, request) => {
     expect(buildWrappedCommand('id', { sudo, stdin: false, marker })).toMatch(request);
     expect(buildKillCommand(1234, { sudo })).toMatch(kill);
+  });
+});
+
+describe('signal mode (kept connections whose sshd takes signal requests): nothing watches stdin', () => {
+  it('announces the group, gives the command /dev/null as stdin, and keeps its status', async () => {
+    const r = await runWrapped('cat; echo done; exit 3', { signals: true });
+    expect([r.stdout, r.stderr, r.status]).toEqual(['done\n', expect.stringMatching(/^@isuops:abc123:pgid:\d+\n$/), 3]);
+  });
+
+  it('the channel\'s stdin closing stops nothing (the client sends signals instead)', async () => {
+    expect((await runWrapped('sleep 0.5; echo survived', { signals: true, closeStdin: true })).stdout).toBe('survived\n');
+  });
+
+  it('a TERM to the session\'s group (sshd\'s killpg) stops the command and what it started', async () => {
+    const r = await runWrapped('sleep 30 & echo ready; sleep 31', { signals: true, killGroupOn: 'ready\n' });
+    expect([r.stdout, r.signal ?? r.status]).toEqual(['ready\n', 'SIGTERM']);
+  });
+
+  it.each([
+    ['dash', ['/bin/dash']],
+    ['bash', ['/bin/bash']],
+    ['busybox ash', ['/bin/busybox', 'ash']],
+  ])('%s: no fork but the command\'s own', async (_, shell) => {
+    const r = await runWrapped('cat /proc/$$/task/$$/children; jobs', { shell, signals: true });
+    expect([r.status, r.stdout.trim().split(/\s+/).length]).toEqual([0, 1]);
+  });
+
+  it('the request names the mode', () => {
+    expect(buildWrappedCommand('id', { sudo: false, stdin: false, marker, signals: true })).toMatch(/;isuops_start @isuops:abc123:pgid: signal;id$/);
+    // -I keeps the channel's stdin for the command, whatever the transport
+    expect(buildWrappedCommand('id', { sudo: false, stdin: true, marker, signals: true })).toMatch(/;isuops_start @isuops:abc123:pgid: stdin;id$/);
   });
 });
 

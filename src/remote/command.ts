@@ -1,11 +1,16 @@
-import { joinLines } from '../remote/one-line.js';
-import { quoteCommand, quoteWord } from '../remote/quote.js';
-import { remoteScript } from '../remote/scripts.js';
+import { joinLines } from './one-line.js';
+import { quoteCommand, quoteWord } from './quote.js';
+import { remoteScript } from './scripts.js';
 
 export interface WrapOptions {
   sudo: boolean;
   /** True when local stdin is forwarded (-I): the channel's stdin belongs to the command. */
   stdin: boolean;
+  /**
+   * Without -I: nothing on the host watches the channel's stdin (no watcher fork); the client
+   * stops the group with SSH signal requests instead (exec-wrapper.sh, MODE signal).
+   */
+  signals?: boolean;
   /** A per-run string that starts the marker line; see parseMarker. */
   marker: string;
 }
@@ -21,7 +26,7 @@ export interface WrapOptions {
  * window only when it answers the request, so a line sent there would cost a round trip.
  */
 export function buildWrappedCommand(command: string, opts: WrapOptions): string {
-  const wrapper = `${joinLines(remoteScript('exec-wrapper'))};isuops_start ${quoteWord(opts.marker)} ${opts.stdin ? 'stdin' : 'watch'}`;
+  const wrapper = `${joinLines(remoteScript('exec-wrapper'))};isuops_start ${quoteWord(opts.marker)} ${opts.stdin ? 'stdin' : opts.signals ? 'signal' : 'watch'}`;
   return opts.sudo
     ? `exec sudo -n -- /bin/sh -c ${quoteWord(`${wrapper};exec "\${SHELL:-/bin/sh}" -c "$1"`)} isuops-sudo ${quoteWord(command)}`
     : `${wrapper};${command}`;
