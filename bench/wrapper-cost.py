@@ -4,17 +4,19 @@
 stays open until the shell exits (as a channel's does), and counts the CPU of every process it made
 (getrusage of the children; this process is their subreaper, so the disowned watcher counts too).
 Rows: `bash -c hostname` (what sshd runs for `ssh HOST hostname`), the wrapped `hostname` as isuops
-sends it (watch mode: the stdin watcher), and the same in stdin mode (-I: no watcher)."""
+sends it on a connection of its own (watch mode: the stdin watcher), as the daemon sends it on a kept
+connection (signal mode: no watcher, the daemon stops it with SSH signal requests), and in stdin mode
+(-I: no watcher)."""
 import ctypes, os, resource, subprocess, sys, time
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
-def wrapped(stdin):
+def wrapped(stdin, signals=False):
     js = ("import(process.argv[1]).then((m) => process.stdout.write(m.buildWrappedCommand('hostname', "
-          f"{{ sudo: false, stdin: {'true' if stdin else 'false'}, marker: '@isuops:bench:pgid:' }})))")
-    return subprocess.run(['node', '-e', js, os.path.join(REPO, 'dist/ops/remote-command.js')], capture_output=True, text=True, check=True).stdout
+          f"{{ sudo: false, stdin: {'true' if stdin else 'false'}, signals: {'true' if signals else 'false'}, marker: '@isuops:bench:pgid:' }})))")
+    return subprocess.run(['node', '-e', js, os.path.join(REPO, 'dist/remote/command.js')], capture_output=True, text=True, check=True).stdout
 
 def once(argv):
     r, w = os.pipe()
@@ -39,4 +41,5 @@ def measure(name, argv):
 
 measure('bash -c hostname', ['bash', '-c', 'hostname'])
 measure('isuops-wrapped hostname (watcher)', ['bash', '-c', wrapped(False)])
+measure('isuops-wrapped hostname, kept (signal mode)', ['bash', '-c', wrapped(False, True)])
 measure('isuops-wrapped hostname, -I (no watcher)', ['bash', '-c', wrapped(True)])
