@@ -267,7 +267,8 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
         const c = peer.channels.get(id);
         // the stop of a signal-mode command (ending its stdin first would keep the signals from going out)
         if (c?.group && !c.group.exited) c.group.stop(() => c.ch.end());
-        else c?.ch.end();
+        // (a signal-mode command that has exited: sshd closes the channel itself, no EOF packet needed)
+        else if (!c?.group) c?.ch.end();
         break;
       }
       case Kind.close: {

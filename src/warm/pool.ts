@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { encodeFrame } from '../daemon/protocol.js';
-import { quietTime, refillAction, YOUNG_MS } from './refill.js';
+import { idleTime, quietTime, refillAction, YOUNG_MS } from './refill.js';
 import { WarmKind, type Invocation } from './wire.js';
 
 // A run that finds no spare ready waits this long for the one booting, else runs in its client.
@@ -41,6 +41,7 @@ export class WarmPool {
   private readonly running = new Map<ChildProcess, number>();
   private lastActivity = Date.now();
   private readonly quietMs = quietTime(process.env);
+  private readonly idleMs = idleTime(process.env);
   private quietTimer: NodeJS.Timeout | undefined;
   private failedBoots = 0;
   private closed = false;
@@ -79,6 +80,7 @@ export class WarmPool {
       quietMs: now - Math.max(this.lastActivity, this.lastHostBytes()),
       youngForMs: Math.max(0, youngest + YOUNG_MS - now),
       quietNeeded: this.quietMs,
+      idleNeeded: this.idleMs,
       stopped: this.closed || this.failedBoots >= MAX_FAILED_BOOTS,
     });
     if (action.do === 'boot') {

@@ -6,8 +6,10 @@
  * a worker is silent while it reads its config and builds its commands) and the daemon has been
  * quiet for the quiet time (no frame of a run either way, no bytes from a host, no run handed
  * over): after a run, or while a long one waits with nothing to say (a `tail -f` with no new
- * lines, a `sleep`). Only when no spare at all is left does one boot at once, so that the next
- * run (or one started while others run) finds one.
+ * lines, a `sleep`). While more than one spare is left it waits for the longer idle time: runs
+ * started back to back (the next one's client starts within the quiet time) take the spares
+ * left, and the boots come in the pause after them. Only when no spare at all is left does one
+ * boot at once, so that the next run (or one started while others run) finds one.
  */
 
 // Spares kept booted: back-to-back runs and a run while another is going each find one.
@@ -16,6 +18,10 @@ export const SPARES = 3;
 // run's client has its exit code and exits within it; short, so that the boot has the most of
 // the gap before a run started right after (a shell loop, the bench's back-to-back runs).
 export const QUIET_MS = 20;
+// While more than one spare is left, a replacement waits for this much quiet instead
+// (ISUOPS_WARM_IDLE_MS): the operator has stopped running commands back to back, and a burst of
+// runs (a script's push, exec, exec) is served by the spares left without a boot beside any of them.
+export const IDLE_MS = 300;
 // A worker this young is taken to be working, quiet or not.
 export const YOUNG_MS = 2000;
 
@@ -25,6 +31,8 @@ export interface RefillState {
   /** Milliseconds since the last frame of a run, bytes from a host, or a run handed to a worker. */
   quietMs: number;
   quietNeeded: number;
+  /** The quiet needed while more than one spare is left (never less than quietNeeded). */
+  idleNeeded: number;
   /** Milliseconds until no worker running a run is younger than YOUNG_MS (0: none is). */
   youngForMs: number;
   /** The daemon is stopping, or too many workers died before they were ready. */
@@ -37,12 +45,20 @@ export type RefillAction = { do: 'boot' } | { do: 'wait'; ms: number } | { do: '
 export function refillAction(s: RefillState): RefillAction {
   if (s.stopped || s.booting || s.ready >= SPARES) return { do: 'none' };
   if (s.ready === 0) return { do: 'boot' };
-  const ms = Math.max(s.youngForMs, s.quietNeeded - s.quietMs);
+  const ms = Math.max(s.youngForMs, (s.ready > 1 ? Math.max(s.idleNeeded, s.quietNeeded) : s.quietNeeded) - s.quietMs);
   return ms <= 0 ? { do: 'boot' } : { do: 'wait', ms };
 }
 
 /** The quiet time: ISUOPS_WARM_QUIET_MS (a whole number of ms) when set, else QUIET_MS. */
 export function quietTime(env: NodeJS.ProcessEnv): number {
-  const v = env.ISUOPS_WARM_QUIET_MS;
-  return v !== undefined && /^\d{1,7}$/.test(v) ? Number(v) : QUIET_MS;
+  return msFrom(env.ISUOPS_WARM_QUIET_MS, QUIET_MS);
+}
+
+/** The idle time (more than one spare left): ISUOPS_WARM_IDLE_MS when set, else IDLE_MS. */
+export function idleTime(env: NodeJS.ProcessEnv): number {
+  return msFrom(env.ISUOPS_WARM_IDLE_MS, IDLE_MS);
+}
+
+function msFrom(v: string | undefined, fallback: number): number {
+  return v !== undefined && /^\d{1,7}$/.test(v) ? Number(v) : fallback;
 }
