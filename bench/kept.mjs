@@ -13,11 +13,28 @@ import { makePushSources } from './push.mjs';
 const isuopsExec = (repo, lab, names, cmd = 'hostname') => ['node', `${repo}/bin/isuops`, 'exec', '-q', '-p', String(FANOUT), '-F', lab.sshConfig, '-H', names.join(','), cmd];
 const xargsSsh = (names, opts, cmd = 'hostname') => ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} ssh ${opts} {} ${cmd}`];
 
-/** Runs one case: `warm` runs the command once (not timed) before the samples, `cold` stops the daemon before each. */
+/**
+ * Runs one case: `warm` runs the command once (not timed) before the samples, then lets a running
+ * daemon settle (its spare workers booted, as they are by an operator's next command), `cold`
+ * stops the daemon before each. The samples themselves run back to back.
+ */
 async function runCase({ argv, runs, warm, cold, repo }) {
   if (cold) stopDaemon(repo);
-  if (warm) await measure(argv, { timeoutMs: 300_000 });
+  if (warm) {
+    await measure(argv, { timeoutMs: 300_000 });
+    await settleDaemon(repo);
+  }
   return repeat(runs, argv, { before: () => cold && stopDaemon(repo), timeoutMs: 300_000 });
+}
+
+/** Waits (at most 10 s) until a running daemon has every spare worker ready and none booting. */
+async function settleDaemon(repo) {
+  for (const until = Date.now() + 10_000; Date.now() < until; ) {
+    const d = readDaemon(repo);
+    const warm = d.status?.warm;
+    if (!d.running || !warm || (warm.booting === 0 && warm.ready >= 3)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function makeRow(samples, ok, fields, n) {
