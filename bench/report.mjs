@@ -70,7 +70,7 @@ function keptTables(out, rows) {
   }
   if (kept.length) {
     out.push('### warm runs', '');
-    out.push('Warm: the same command ran once just before (not timed), then a running isuops daemon was given up to 10 s to have its spare workers booted (as an operator's next command finds them; the timed runs themselves go back to back). For isuops that leaves kept connections once its daemon exists (`kept` says whether `isuops daemon status` found one after the runs); OpenSSH\'s are ControlMaster=auto masters with ControlPersist=600 (`-o ControlMaster=auto -o ControlPath=WORK/mux/%C -o ControlPersist=600`, as Ansible keeps them). `isuops cold`: the daemon stopped before each run.', '');
+    out.push('Warm: the same command ran once just before (not timed), then a running isuops daemon was given up to 10 s to have its spare workers booted (as the next command of an operator finds them; the timed runs themselves go back to back). For isuops that leaves kept connections once its daemon exists (`kept` says whether `isuops daemon status` found one after the runs); OpenSSH\'s are ControlMaster=auto masters with ControlPersist=600 (`-o ControlMaster=auto -o ControlPath=WORK/mux/%C -o ControlPersist=600`, as Ansible keeps them). `isuops cold`: the daemon stopped before each run.', '');
     out.push('| operation | hosts | tool | wall s | isuops/tool wall | kept | client CPU ms per host | runs ok |', '|---|---:|---|---:|---:|---|---:|---|');
     for (const r of kept) {
       const mine = kept.find((m) => m.bench === r.bench && m.hosts === r.hosts && m.tool === 'isuops');
