@@ -20,8 +20,8 @@ export const SPARES = 3;
 export const QUIET_MS = 20;
 // A replacement waits for this much quiet too (ISUOPS_WARM_IDLE_MS): the operator has stopped
 // running commands back to back, and a burst of runs (a script's push, exec, exec) is served by
-// the spares left without a boot beside any of them. Measured (50 hosts, warm `exec hostname`,
-// back to back): 20 ms of quiet only, ~185-205 ms a run; with this, ~160-175 ms.
+// the spares left without a boot beside any of them (`python3 bench/back-to-back.py`: a small
+// gain for such a burst, within this 2-core machine's noise; none for a loop that never pauses).
 export const IDLE_MS = 300;
 // A worker this young is taken to be working, quiet or not.
 export const YOUNG_MS = 2000;
