@@ -8,7 +8,7 @@ const MAX_HEAD = 256;
 
 /**
  * The process group of a command the daemon runs in the wrapper's signal mode
- * (src/remote/exec-wrapper.sh): nothing on the host watches its channel, so the daemon stops
+ * (src/remote/exec-signal.sh): nothing on the host watches its channel, so the daemon stops
  * it with the SSH "signal" channel request (sshd's killpg() of the session's group), TERM and
  * then KILL, where the watcher would have seen its stdin close. It also learns the group's id
  * from the marker line, for a kill over a new connection when this one was lost under it.

@@ -7,8 +7,9 @@ export interface WrapOptions {
   /** True when local stdin is forwarded (-I): the channel's stdin belongs to the command. */
   stdin: boolean;
   /**
-   * Without -I: nothing on the host watches the channel's stdin (no watcher fork); the client
-   * stops the group with SSH signal requests instead (exec-wrapper.sh, MODE signal).
+   * Nothing on the host watches the channel's stdin (no watcher fork); the client stops the group
+   * with SSH signal requests instead (src/remote/exec-signal.sh). Not with -I or sudo (there the
+   * channel's stdin, or the watcher, does).
    */
   signals?: boolean;
   /** A per-run string that starts the marker line; see parseMarker. */
@@ -26,7 +27,9 @@ export interface WrapOptions {
  * window only when it answers the request, so a line sent there would cost a round trip.
  */
 export function buildWrappedCommand(command: string, opts: WrapOptions): string {
-  const wrapper = `${joinLines(remoteScript('exec-wrapper'))};isuops_start ${quoteWord(opts.marker)} ${opts.stdin ? 'stdin' : opts.signals ? 'signal' : 'watch'}`;
+  // signal mode has a wrapper of its own: no watcher to define, and a cheaper check of the group
+  if (opts.signals && !opts.stdin && !opts.sudo) return `${joinLines(remoteScript('exec-signal'))};isuops_signal ${quoteWord(opts.marker)};${command}`;
+  const wrapper = `${joinLines(remoteScript('exec-wrapper'))};isuops_start ${quoteWord(opts.marker)} ${opts.stdin ? 'stdin' : 'watch'}`;
   return opts.sudo
     ? `exec sudo -n -- /bin/sh -c ${quoteWord(`${wrapper};exec "\${SHELL:-/bin/sh}" -c "$1"`)} isuops-sudo ${quoteWord(command)}`
     : `${wrapper};${command}`;

@@ -14,10 +14,8 @@
 #           dropped connection, an abandoned channel) while the shell (or what it exec'd) still
 #           runs stops the group: TERM, then KILL 2 s later
 #           stdin: CMD reads the channel's stdin (-I); nothing watches it
-#           signal: CMD's stdin is /dev/null and nothing on the host watches the channel: the
-#           client stops the group with the SSH "signal" channel request, which OpenSSH's sshd
-#           (7.9 and later) turns into killpg() of the session's process group (the one named
-#           here), TERM then KILL (the daemon's kept connections: no fork per command)
+#          (signal mode, where the client stops the group with SSH signal requests and nothing
+#          watches the channel, is exec-signal.sh: shorter, the daemon's kept connections)
 # Output:  `MARKER<pgid>` on stderr before anything of CMD's; then CMD's stdout and stderr.
 # Exit:    CMD's, as the shell gives it (the shell execs its last command, so a death by signal
 #          is the command's own). 125 with one line on stderr when the shell is not in a process
@@ -53,8 +51,6 @@ isuops_start() {
       (isuops_watch <&3 >/dev/null 2>&1 &)
     fi
     exec 3<&-
-  elif [ "$2" = signal ]; then
-    exec </dev/null
   fi
   unset isuops_s
 }

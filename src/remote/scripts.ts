@@ -3,6 +3,7 @@ import { scriptSource } from './source.js';
 /** The shell scripts that isuops runs on hosts (and the lab's keeper): `src/remote/NAME.sh`. */
 export type RemoteScriptName =
   | 'exec-wrapper'
+  | 'exec-signal'
   | 'stop-group'
   | 'tail-file'
   | 'tail-journal'

@@ -129,7 +129,7 @@ describe('signal mode (kept connections whose sshd takes signal requests): nothi
   });
 
   it('the request names the mode', () => {
-    expect(buildWrappedCommand('id', { sudo: false, stdin: false, marker, signals: true })).toMatch(/;isuops_start @isuops:abc123:pgid: signal;id$/);
+    expect(buildWrappedCommand('id', { sudo: false, stdin: false, marker, signals: true })).toMatch(/^isuops_signal\(\) \{[^\n]*;isuops_signal @isuops:abc123:pgid:;id$/);
     // -I keeps the channel's stdin for the command, whatever the transport
     expect(buildWrappedCommand('id', { sudo: false, stdin: true, marker, signals: true })).toMatch(/;isuops_start @isuops:abc123:pgid: stdin;id$/);
   });

@@ -87,6 +87,26 @@ describe.each(SHELLS)('under %s', (_, shell) => {
     expect([r.status, r.stderr.toString(), readdirSync(tmp).includes('ran')]).toEqual([125, 'isuops: this shell is not in a process group of its own session (sshd makes one): the command could not be stopped, so it is not run\n', false]);
   });
 
+  it('exec-signal (kept connections) names the group it leads, gives the command /dev/null, keeps its status', async () => {
+    const child = spawn(shell[0], [...shell.slice(1), '-c', buildWrappedCommand('echo "$$" a; cat; exit 3', { sudo: false, stdin: false, signals: true, marker: '@m:' })], { env: ENV, detached: true });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdin.on('error', () => {});
+    child.stdin.write('not for the command\n');
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    expect([status, out, err]).toEqual([3, `${child.pid} a\n`, `@m:${child.pid}\n`]);
+  });
+
+  it('exec-signal in a shell that leads no session of its own says so and runs nothing (125)', () => {
+    const args = ['-c', buildWrappedCommand(`touch ${tmp}/ran-signal`, { sudo: false, stdin: false, signals: true, marker: '@m:' })];
+    // perl puts the shell in a new process group inside the test runner's session: a signal
+    // request (killpg of the session's group) would miss it
+    const r = spawnSync('perl', ['-e', 'setpgrp(0, 0); exec @ARGV', shell[0], ...shell.slice(1), ...args], { env: ENV, input: '' });
+    expect([r.status, r.stderr.toString(), readdirSync(tmp).includes('ran-signal')]).toEqual([125, 'isuops: this shell is not in a process group of its own session (sshd makes one): the command could not be stopped, so it is not run\n', false]);
+  });
+
   it('stop-group TERMs a group and KILLs what ignores it', async () => {
     const child = spawn('setsid', ['perl', '-e', '$SIG{TERM} = "IGNORE"; $| = 1; print "ready\\n"; sleep 30']);
     await new Promise((resolve) => child.stdout.once('data', resolve));
@@ -179,5 +199,19 @@ describe.each(SHELLS)('under %s', (_, shell) => {
     const said = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
     child.kill('SIGKILL');
     expect([said, readFileSync(log, 'utf8')]).toEqual(['ready\n', 'hostname isu01\nmount --bind /lab /lab/x\nmount --rbind /a b /tmp\nmount --bind /lab/etc hosts /etc/hosts\n']);
+  });
+});
+
+describe('exec-signal reads /proc/$$/stat by fields', () => {
+  it('a login shell whose file name has a space is refused (125), as documented, not misread', () => {
+    const runAs = (name: string, file: string) => {
+      const shell = path.join(tmp, name);
+      writeFileSync(shell, readFileSync('/bin/dash'));
+      chmodSync(shell, 0o755);
+      const r = spawnSync('setsid', [shell, '-c', buildWrappedCommand(`touch ${tmp}/${file}`, { sudo: false, stdin: false, signals: true, marker: '@m:' })], { env: ENV, input: '' });
+      return [r.status, readdirSync(tmp).includes(file)];
+    };
+    expect(runAs('mysh', 'ran-plain')).toEqual([0, true]);
+    expect(runAs('my sh', 'ran-spaced')).toEqual([125, false]);
   });
 });
