@@ -44,21 +44,48 @@ function makeRow(samples, ok, fields, n) {
   return row;
 }
 
-/** Warm exec hostname on 50 and 5 hosts. */
+/**
+ * Warm samples of two commands taken in turn (A, B, A, B...), each after the daemon settled and a
+ * second of quiet (as an operator's next command finds the machine, seconds after the last), so that both see the same
+ * machine: a run of 50 `ssh` and one of a single process load a small machine differently, and
+ * run one block after the other they met different loads (README, BENCHMARKS.md).
+ */
+async function interleaved({ a, b, runs, repo }) {
+  await measure(a, { timeoutMs: 300_000 });
+  await measure(b, { timeoutMs: 300_000 });
+  const samples = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [k, argv] of [a, b].entries()) {
+      await settleDaemon(repo);
+      // and a quiet second: what the run before left (ssh's masters closing 50 sessions) is done
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      samples[k].push(await measure(argv, { timeoutMs: 300_000 }));
+    }
+  }
+  return samples;
+}
+
+/**
+ * Warm exec hostname on 50 and 5 hosts: isuops and `xargs ssh` over masters in turn (`interleaved`,
+ * 3x the runs), isuops's runs back to back after one settle (`runCase`), and isuops cold.
+ */
 export async function benchWarmExec({ lab, repo, runs, counts = [50, 5] }) {
   const rows = [];
   for (const n of counts) {
     const names = lab.names.slice(0, n);
     const ok = (s) => s.code === 0 && s.stdoutLines === n;
     const bench = `exec hostname, warm`;
+    const argv = isuopsExec(repo, lab, names);
     stopMuxMasters(lab);
-    const warm = await runCase({ argv: isuopsExec(repo, lab, names), runs, warm: true, repo });
-    const kept = readDaemon(repo).running;
-    rows.push(makeRow(warm, ok, { bench, tool: 'isuops', kept, command: isuopsExec(repo, lab, names) }, n));
-    const cold = await runCase({ argv: isuopsExec(repo, lab, names), runs, cold: true, repo });
-    rows.push(makeRow(cold, ok, { bench, tool: 'isuops cold (no kept connection)', command: isuopsExec(repo, lab, names) }, n));
+    // (after the stop, which removes the masters' directory that this makes)
     const mux = xargsSsh(names, muxOptionText(lab));
-    rows.push(makeRow(await runCase({ argv: mux, runs, warm: true, repo }), ok, { bench, tool: 'xargs+ssh ControlPersist (warm masters)', command: mux }, n));
+    const [warm, muxed] = await interleaved({ a: argv, b: mux, runs: runs * 3, repo });
+    const kept = readDaemon(repo).running;
+    rows.push(makeRow(warm, ok, { bench, tool: 'isuops', kept, command: argv, interleaved: true }, n));
+    rows.push(makeRow(muxed, ok, { bench, tool: 'xargs+ssh ControlPersist (warm masters)', command: mux, interleaved: true }, n));
+    rows.push(makeRow(await runCase({ argv, runs, warm: true, repo }), ok, { bench, tool: 'isuops, runs back to back', kept: readDaemon(repo).running, command: argv }, n));
+    const cold = await runCase({ argv, runs, cold: true, repo });
+    rows.push(makeRow(cold, ok, { bench, tool: 'isuops cold (no kept connection)', command: argv }, n));
     stopMuxMasters(lab);
   }
   return rows;
