@@ -1,8 +1,7 @@
 import os from 'node:os';
-import { debuglog } from 'node:util';
 import { readsUnchanged, recordReads, type ReadLog } from '../fs/read-stamps.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /**
  * A fleet resolved ahead of its run. A warm spare (src/warm/rehearsal.ts) rehearses the invocation

@@ -1,11 +1,10 @@
-import { debuglog } from 'node:util';
 import type { Connector } from '../ssh/jump-connect.js';
 import { formatJumpRoute, type JumpHop } from '../ssh/jump-route.js';
 import { SshConnection } from '../ssh/connection.js';
 import type { ResolvedHost } from '../ssh/types.js';
 import type { KeptStatus, OpenSessionRequest, Persist } from './types.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /**
  * One kept connection: made on the first run that needs it, shared by every run whose host

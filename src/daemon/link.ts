@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { debuglog } from 'node:util';
 import { batchedWriter } from './batch.js';
 import type { DaemonPaths } from './paths.js';
 import { encodeFrame, FrameReader, Kind } from './protocol.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 // How long a run waits for a daemon it started to listen before connecting directly.
 const START_WAIT_MS = 3000;
 

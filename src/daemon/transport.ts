@@ -1,4 +1,3 @@
-import { debuglog } from 'node:util';
 import { ConnectError } from '../errors.js';
 import type { JumpHop } from '../ssh/jump-route.js';
 import type { ResolvedHost } from '../ssh/types.js';
@@ -8,8 +7,8 @@ import { daemonPaths } from './paths.js';
 import { Kind, parseJson } from './protocol.js';
 import { connectErrorFrom, DaemonSession } from './session.js';
 import type { OpenSessionRequest, Persist, SessionErrorReply } from './types.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /**
  * What the daemon gets of a host: the resolved host with what depends on this process made

@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { debuglog } from 'node:util';
 import { UsageError } from '../errors.js';
 import { noteRead } from '../fs/read-stamps.js';
 import { expandHostList } from './expand-host-list.js';
 import { parseHostEntry } from './parse-host-entry.js';
 import { parseHostsFile } from './parse-hosts-file.js';
 import type { HostEntry } from './types.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /** Where the hosts come from and which to keep: the `-f`, `-H`, `-g` and `-x` flags, as given. */
 export interface SelectHostsOptions {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import util from 'node:util';
+import { debug } from '../core/debug.js';
 import { execa } from 'execa';
 import { PRIVATE_DIRS, hostPaths } from './layout.js';
 import { isProcessAlive, readCmdline, readNamespaces } from './proc.js';
@@ -11,7 +11,6 @@ import { findLabDirInside, keeperArgs, renderEtcHosts, renderSshdConfig } from '
 import type { LabHost } from './types.js';
 import { makeDirsSync } from '../fs/make-dirs.js';
 
-const debug = util.debuglog('isuops');
 export const SSHD = '/usr/sbin/sshd';
 
 /** Creates the host's dirs, host key, sshd_config and /etc/hosts (keys are reused when present). */

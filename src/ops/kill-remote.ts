@@ -1,8 +1,7 @@
-import { debuglog } from 'node:util';
 import type { HostSession } from '../transport/types.js';
 import { buildKillCommand } from '../remote/command.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /** Stops a wrapped command's remote process group on a channel of its own (TERM, then KILL). */
 export async function killRemote(session: HostSession, pgid: number, sudo: boolean): Promise<void> {

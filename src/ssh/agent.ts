@@ -1,9 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { debuglog } from 'node:util';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /** What the agent at a socket holds: the public key blobs, or why it could not be asked. */
 export type AgentKeys = { ok: true; blobs: Buffer[] } | { ok: false; why: string };

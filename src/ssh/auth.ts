@@ -2,7 +2,6 @@ import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypt
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { debuglog } from 'node:util';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import { ConnectError } from '../errors.js';
@@ -10,8 +9,8 @@ import type { ResolvedHost } from './types.js';
 import { listAgentKeys, OneKeyAgent, readPublicBlob, Sha2Agent } from './agent.js';
 import { signatureAlgorithmsOf } from './config/algorithms.js';
 import { promptPassphrase } from './passphrase.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /** The keys ssh tries when no IdentityFile was set (those that exist). */
 export const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'];

@@ -1,12 +1,11 @@
 import type { Duplex } from 'node:stream';
-import { debuglog } from 'node:util';
 import type { Client } from 'ssh2';
 import { ConnectError, HostKeyError } from '../errors.js';
 import { buildAuthSteps } from './auth.js';
 import { checkServerKey, hostKeyAlgorithmsFor, knownHostsName } from './host-key-check.js';
 import type { ResolvedHost } from './types.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /** isuops's ConnectTimeout when neither the config nor a flag sets one (seconds). */
 export const DEFAULT_CONNECT_TIMEOUT = 10;

@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { debuglog } from 'node:util';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { Semaphore } from './semaphore.js';
 import { channelClosed, closeUnread, execOn, execOnChannel, openSessionChannel, refused } from './session-channel.js';
 import { SftpKeeper } from './sftp-idle.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 // sshd's MaxSessions default: more open channels than this on one connection are refused.
 export const MAX_CHANNELS_PER_CONNECTION = 10;

@@ -1,5 +1,4 @@
 import { readFile, stat } from 'node:fs/promises';
-import { debuglog } from 'node:util';
 import { quoteWord } from '../remote/quote.js';
 import { appendKnownHostsText, formatKnownHostsEntry, queueFileTask } from './known-hosts/append.js';
 import { fingerprintSha256 } from './known-hosts/key-blob.js';
@@ -7,10 +6,10 @@ import { lookupHostKey } from './known-hosts/lookup.js';
 import { parseKnownHosts } from './known-hosts/parse.js';
 import type { HostKey, KnownHostLine, LookupResult } from './known-hosts/types.js';
 import type { StrictMode } from './types.js';
+import { debug } from '../core/debug.js';
 
 export { fingerprintSha256, parseKeyBlob } from './known-hosts/key-blob.js';
 
-const debug = debuglog('isuops');
 
 /** What verifyHostKey needs: where to look, what to look for, and what to do about a new host. */
 export interface VerifyHostKeyOptions {

@@ -1,13 +1,12 @@
 import type { Duplex } from 'node:stream';
-import { debuglog } from 'node:util';
 import type { Client, ClientChannel } from 'ssh2';
 import { ConnectError, HostKeyError } from '../errors.js';
 import { connectHost, DEFAULT_CONNECT_TIMEOUT, type ConnectOptions } from './connect.js';
 import { planJumpRoute, type JumpHop, type ResolveHop } from './jump-route.js';
 import { spawnProxyCommand, type ProxyProcess } from './proxy-command.js';
 import type { ResolvedHost } from './types.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /** What a command passes to the pool as `connect`, and closes when the run is over. */
 export interface Connector {

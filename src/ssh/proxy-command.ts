@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Duplex } from 'node:stream';
-import { debuglog } from 'node:util';
 import { UsageError } from '../errors.js';
 import { expandTokens, PROXY_TOKENS } from './config/tokens.js';
 import { sshHostnameProblem, sshUserProblem } from './names.js';
 import type { ResolvedHost } from './types.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 // Enough of the command's stderr to explain a failure in one line.
 const STDERR_KEEP = 2000;
 

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { debuglog } from 'node:util';
 import { watchReader } from '../commands/interrupt.js';
 import { currentBuild, daemonPaths } from '../daemon/paths.js';
 import { encodeFrame, FrameReader, Kind } from '../daemon/protocol.js';
 import { invocationOf, mayTryWarm, RELAYED_SIGNALS, WarmKind, type RelayedSignal } from './wire.js';
+import { debug } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 
 function connect(file: string): Promise<net.Socket | undefined> {
   return new Promise((resolve) => {

@@ -1,4 +1,3 @@
-import { debuglog } from 'node:util';
 import type net from 'node:net';
 import { openLink, presetLink, type DaemonLink } from '../daemon/link.js';
 import { currentBuild, daemonPaths } from '../daemon/paths.js';
@@ -10,8 +9,8 @@ import { setWarmGate, type WarmGate } from './gate.js';
 import { rehearse } from './rehearsal.js';
 import { ClientLink, RelayedInput, RelayedOutput } from './stdio.js';
 import { isRelayedSignal, WarmKind, type Invocation } from './wire.js';
+import { debug, setDebugEnv } from '../core/debug.js';
 
-const debug = debuglog('isuops');
 // A worker whose client went away (kill -9) stops its run like Ctrl-C; past this it just exits.
 const GONE_GRACE_MS = 30_000;
 
@@ -67,6 +66,8 @@ function applyProcess(inv: Invocation, client: ClientLink): { stdout: RelayedOut
   process.umask(inv.umask);
   for (const k of Object.keys(process.env)) delete process.env[k];
   Object.assign(process.env, inv.env);
+  // NODE_DEBUG=isuops of the run, not of the daemon that started this worker
+  setDebugEnv(inv.env);
   process.argv = [...inv.argv];
   const stdout = new RelayedOutput(client, WarmKind.stdout, inv.stdout.isTTY);
   const stderr = new RelayedOutput(client, WarmKind.stderr, inv.stderr.isTTY);

@@ -74,6 +74,17 @@ describe('warm workers', () => {
     expect(norm(withoutDebug(viaWorker.stderr))).toBe(norm(inClient.stderr));
   });
 
+  it('NODE_DEBUG=isuops of the run reaches the worker (whose daemon started without it): its own lines come, with its pid', async () => {
+    await warm();
+    const r = await runIsuops(['exec', ...labArgs(), 'true'], { env: debugEnv });
+    const pid = /warm: run by worker pid (\d+)/.exec(r.stderr)?.[1];
+    expect(pid).toBeDefined();
+    expect(lines(r.stderr)).toContain(`ISUOPS ${pid}: hosts: ${labHosts().length} selected of ${labHosts().length}`);
+    // and a run without it gets none of the worker's
+    await warm();
+    expect(lines((await runIsuops(['exec', ...labArgs(), 'true'], { env })).stderr).filter((l) => /^ISUOPS /.test(l))).toEqual([]);
+  });
+
   it('unreachable (255): a host with no kept connection makes the client run it itself, with the same output', async () => {
     await warm();
     const args = ['exec', '-F', path.join(labDir(), 'ssh_config'), '-H', 'isu01', '--port', '1', 'hostname'];

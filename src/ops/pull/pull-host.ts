@@ -1,6 +1,5 @@
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { debuglog } from 'node:util';
 import pLimit from 'p-limit';
 import type { HostSession } from '../../transport/types.js';
 import type { Emit } from '../events.js';
@@ -19,8 +18,8 @@ import { describeLocalError } from './pull-error.js';
 import { scanHost } from './scan-host.js';
 import type { PullChange, PullResult, RemoteItem } from './types.js';
 import { fsName } from '../../core/byte-names.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 // Below this a file comes over the one SFTP session (no process, no channel per file); above
 // it `cat` on an exec channel streams faster (measured: 200 MB from 5 hosts, 3.0 s vs 5.2 s).

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { escapeControls } from '../../core/escape-controls.js';
-import { debuglog } from 'node:util';
 import { ConnectError } from '../../errors.js';
 import type { HostSession } from '../../transport/types.js';
 import type { Emit } from '../events.js';
@@ -25,8 +24,8 @@ import { applyWithSftp, type SendCount } from './write-sftp.js';
 import { applyWithSudo } from './write-sudo.js';
 import type { TarRun } from './tar-batch.js';
 import type { PlanShare } from './plan-share.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 export interface PushHostOptions {
   sources: readonly PushSource[];

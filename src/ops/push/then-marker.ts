@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { debuglog } from 'node:util';
 import type { Sftp } from '../sftp/sftp-async.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /**
  * --then's marker on a host: written when the files were changed and --then is about to run (or

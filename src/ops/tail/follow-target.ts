@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { debuglog } from 'node:util';
 import type { HostSession, RemoteProcess } from '../../transport/types.js';
 import type { FlowGate } from '../flow.js';
 import { LineBlockSplitter, LineSplitter } from '../line-splitter.js';
@@ -12,8 +11,8 @@ import { parseJournalLine } from './journal-entry.js';
 import { makeStderrSorter } from './follower-stderr.js';
 import type { LineFilter } from './line-filter.js';
 import type { TailTarget } from './targets.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 // How long a stopped follower's channel is given to close before the host's connection is closed anyway.
 const STOP_GRACE_MS = 700;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { debuglog } from 'node:util';
 import type { HostSession, RemoteProcess } from '../../transport/types.js';
 import { LineSplitter } from '../line-splitter.js';
 import { buildWrappedCommand, parseMarker } from '../../remote/command.js';
@@ -10,8 +9,8 @@ import { HostRates } from './host-rates.js';
 import { parseRecord } from './parse-record.js';
 import type { RateOptions } from './rates.js';
 import { buildSamplerCommand, parseSamplerLine } from './sampler-script.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 // How long a stopped sampler's channel is given to close before the run goes on without it.
 const STOP_GRACE_MS = 700;

@@ -1,10 +1,9 @@
-import { debuglog } from 'node:util';
 import { REFUSED } from './keywords.js';
 import { matchHostLine, matchPatternList } from './pattern.js';
 import type { ConfigLine, MatchCriterion, SshConfigSource } from './source.js';
 import { expandTokens } from './tokens.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /**
  * Options obtained so far, ssh style: the first value of a key wins, IdentityFile accumulates.

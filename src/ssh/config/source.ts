@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { debuglog } from 'node:util';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
 import { UsageError } from '../../errors.js';
 import { noteRead } from '../../fs/read-stamps.js';
@@ -11,8 +10,8 @@ import { isKnownKeyword } from './keywords.js';
 import { matchPatternList } from './pattern.js';
 import { expandTilde } from './tokens.js';
 import { parseCountValue, parseFlagValue, parsePortValue, parseStrictValue, parseTimeValue, parseControlPersistValue } from './values.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 /** One `Match` criterion as written, e.g. `!host a,b` -> {negated, name: 'host', arg: 'a,b'}. */
 export interface MatchCriterion {

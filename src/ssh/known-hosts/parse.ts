@@ -1,8 +1,7 @@
-import { debuglog } from 'node:util';
 import { readBlobType } from './key-blob.js';
 import type { KnownHostLine, KnownHostMarker } from './types.js';
+import { debug } from '../../core/debug.js';
 
-const debug = debuglog('isuops');
 
 const MARKERS: Record<string, KnownHostMarker> = {
   '@revoked': 'revoked',
