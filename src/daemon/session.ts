@@ -54,8 +54,8 @@ export class DaemonSession implements HostSession {
     for (const l of this.lostListeners.splice(0)) l(reason);
   }
 
-  exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess> {
-    return this.request({ sid: this.sid, command }, attach, input);
+  exec(command: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess> {
+    return this.request({ sid: this.sid, command }, attach);
   }
 
   // the daemon wraps it: in signal mode where the host's sshd takes signal requests (no watcher fork on the host)
@@ -63,7 +63,7 @@ export class DaemonSession implements HostSession {
     return this.request({ sid: this.sid, command, wrap: { marker } }, attach);
   }
 
-  private request(head: ExecRequest, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess> {
+  private request(head: ExecRequest, attach: (process: RemoteProcess) => void): Promise<RemoteProcess> {
     const cid = this.link.id();
     const proc = new DaemonProcess(this.link, cid);
     return new Promise((resolve, reject) => {
@@ -89,7 +89,7 @@ export class DaemonSession implements HostSession {
           proc.deliver(kind, payload);
         }
       });
-      this.link.send(Kind.exec, cid, encodeWithBytes(head, input));
+      this.link.send(Kind.exec, cid, encodeWithBytes(head, undefined));
     });
   }
 

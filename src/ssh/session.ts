@@ -28,9 +28,9 @@ export class SshSession implements HostSession {
     this.connection.onLost(listener);
   }
 
-  exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess> {
+  exec(command: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess> {
     // An ssh2 channel is the remote process: a duplex (stdout / stdin) with stderr, exit and close.
-    return this.connection.exec(command, attach as never, input) as unknown as Promise<RemoteProcess>;
+    return this.connection.exec(command, attach as never) as unknown as Promise<RemoteProcess>;
   }
 
   sftp(): Promise<SftpClient> {

@@ -28,10 +28,10 @@ export interface HostSession {
   /**
    * Runs `command` on a new channel. `attach` is called synchronously with the process, before any
    * of its events: a fast command's output, exit status and close can arrive together with the open.
-   * `input`: the first bytes of the command's stdin, queued behind the request (they leave when
-   * sshd opens the window with its answer: a round trip; the wrapped commands send none).
+   * Nothing goes on its stdin first: bytes queued behind the request would leave only when sshd
+   * opens the window with its answer, a round trip (callers write to the process once it is there).
    */
-  exec(command: string, attach: (process: RemoteProcess) => void, input?: Buffer): Promise<RemoteProcess>;
+  exec(command: string, attach: (process: RemoteProcess) => void): Promise<RemoteProcess>;
   /**
    * Optional: runs `command` under the exec wrapper (src/remote/command.ts) with no sudo and its
    * stdin /dev/null, announcing its process group behind `marker` on stderr, as
