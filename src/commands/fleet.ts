@@ -94,6 +94,6 @@ export async function prepareFleet(opts: FleetOptions): Promise<Fleet> {
   for (const host of hosts) route(host);
   const transport = chooseTransport({ hosts, resolveHop, route });
   // a warm worker takes the run only now, before anything connects (src/warm/)
-  await passWarmGate(hosts, route);
+  await passWarmGate(hosts, transport);
   return { hosts, open: transport.open, route, close: transport.close };
 }

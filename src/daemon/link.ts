@@ -65,7 +65,7 @@ export class DaemonLink {
     this.socket.end();
   }
 
-  /** One request, one reply (status, stop, probe). */
+  /** One request, one reply (status, stop). */
   request(kind: number, payload?: object): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const id = this.id();

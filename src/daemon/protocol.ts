@@ -19,8 +19,7 @@ export const Kind = {
   sftp: 10,
   status: 11,
   stop: 12,
-  /** Which of these kept-connection keys are connected now (a warm worker asks before it takes a run). */
-  probe: 13,
+  // 13: PROBE, which asked which kept-connection keys were up; a warm worker's gate now opens its sessions with OPEN_SESSION onlyKept
   /** A whole invocation for a warm worker (src/warm/), sent instead of HELLO. */
   warmRun: 14,
   // daemon -> client
@@ -36,7 +35,7 @@ export const Kind = {
   stdinAck: 29,
   sftpReply: 30,
   statusReply: 31,
-  probeReply: 32,
+  // 32: PROBE_REPLY
 } as const;
 
 export type KindValue = (typeof Kind)[keyof typeof Kind];

@@ -131,7 +131,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   const send = (peer: Peer, kind: number, id: number, payload?: Buffer | object): void => {
     if (peer.socket.destroyed) return;
     // a run's frames (not status answers) put off the spares' boots
-    if (kind !== Kind.statusReply && kind !== Kind.probeReply) pool.touch();
+    if (kind !== Kind.statusReply) pool.touch();
     if (!peer.write(encodeFrame(kind, id, payload)) && !peer.blocked) {
       peer.blocked = true;
       for (const c of peer.channels.values()) if (!c.dropped) c.ch.pause();
@@ -180,6 +180,11 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
   };
 
   const openSession = async (peer: Peer, sid: number, req: OpenSessionRequest): Promise<void> => {
+    // a warm worker's gate: a host with no connection up declines the run, nothing connects for it
+    if (req.onlyKept && !registry.isLive(req.key)) {
+      send(peer, Kind.sessionError, sid, { message: 'no kept connection', level: 'client-socket', notKept: true } satisfies SessionErrorReply);
+      return;
+    }
     clearTimeout(emptyTimer);
     emptyTimer = undefined;
     const kept = registry.take(req);
@@ -244,7 +249,7 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
 
   const onFrame = (peer: Peer, kind: number, id: number, payload: Buffer): void => {
     lastActivity = Date.now();
-    if (kind !== Kind.status && kind !== Kind.probe) pool.touch();
+    if (kind !== Kind.status) pool.touch();
     switch (kind) {
       case Kind.openSession:
         void openSession(peer, id, parseJson<OpenSessionRequest>(payload));
@@ -307,11 +312,6 @@ export async function runDaemon(paths: DaemonPaths): Promise<void> {
           connections: registry.list().map((k) => k.status(now)),
         };
         send(peer, Kind.statusReply, id, { ...status, warm: pool.status() });
-        break;
-      }
-      case Kind.probe: {
-        const { keys } = parseJson<{ keys: string[] }>(payload);
-        send(peer, Kind.probeReply, id, { live: keys.map((k) => registry.isLive(k)) });
         break;
       }
       case Kind.stop:

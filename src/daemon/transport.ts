@@ -59,18 +59,14 @@ export function makeKeptTransport(opts: KeptTransportOptions): Transport {
       return linked;
     })());
 
-  const open = async (host: ResolvedHost, o: OpenOptions): Promise<HostSession> => {
-    const persist = opts.persistFor(host);
-    if (persist === 'no') return opts.direct.open(host, o);
-    const l = await getLink();
-    if (!l || l.gone) return opts.direct.open(host, o);
-    const route = opts.route(host);
-    const sid = l.id();
-    const req: OpenSessionRequest = { key: keptConnectionKey(hostForDaemon(host), route), host: hostForDaemon(host), route: route ?? null, connectTimeout: o.connectTimeout, persist };
-    const reply = await new Promise<{ kind: 'ok' } | { kind: 'direct' } | { kind: 'error'; err: Error }>((resolve) => {
-      const done = (r: { kind: 'ok' } | { kind: 'direct' } | { kind: 'error'; err: Error }): void => {
+  type Reply = { kind: 'ok'; warnings: string[] } | { kind: 'direct' } | { kind: 'notKept' } | { kind: 'error'; err: Error };
+
+  /** One OPEN_SESSION and its answer (an abort of `signal` while it waits closes it again). */
+  const exchange = (l: DaemonLink, sid: number, req: OpenSessionRequest, signal?: AbortSignal): Promise<Reply> =>
+    new Promise<Reply>((resolve) => {
+      const done = (r: Reply): void => {
         offGone();
-        o.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         resolve(r);
       };
       const offGone = l.onGone(() => done({ kind: 'direct' }));
@@ -79,32 +75,92 @@ export function makeKeptTransport(opts: KeptTransportOptions): Transport {
         l.off(sid);
         done({ kind: 'error', err: new ConnectError('interrupted while connecting', 'interrupted') });
       };
-      o.signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       l.on(sid, (kind, payload) => {
-        if (kind === Kind.sessionOk) {
-          for (const w of parseJson<{ warnings?: string[] }>(payload).warnings ?? []) {
-            if (warned.has(w)) continue;
-            warned.add(w);
-            o.warn?.(w);
-          }
-          done({ kind: 'ok' });
-        }
+        if (kind === Kind.sessionOk) done({ kind: 'ok', warnings: parseJson<{ warnings?: string[] }>(payload).warnings ?? [] });
         else if (kind === Kind.sessionError) {
           l.off(sid);
           const e = parseJson<SessionErrorReply>(payload);
-          done(e.fallback ? { kind: 'direct' } : { kind: 'error', err: connectErrorFrom(e) });
+          done(e.notKept ? { kind: 'notKept' } : e.fallback ? { kind: 'direct' } : { kind: 'error', err: connectErrorFrom(e) });
         }
       });
       l.send(Kind.openSession, sid, req);
     });
-    if (reply.kind === 'ok') return new DaemonSession(host, l, sid);
+
+  const requestFor = (host: ResolvedHost, persist: Persist, connectTimeout: number | undefined): OpenSessionRequest => {
+    const route = opts.route(host);
+    const forDaemon = hostForDaemon(host);
+    return { key: keptConnectionKey(forDaemon, route), host: forDaemon, route: route ?? null, connectTimeout, persist };
+  };
+
+  const sayWarnings = (warnings: readonly string[], warn: ((message: string) => void) | undefined): void => {
+    for (const w of warnings) {
+      if (warned.has(w)) continue;
+      warned.add(w);
+      warn?.(w);
+    }
+  };
+
+  // sessions a warm worker's gate opened (takeKept), each handed out by the first open() of its host
+  const taken = new Map<ResolvedHost, { session: DaemonSession; warnings: string[] }>();
+
+  const open = async (host: ResolvedHost, o: OpenOptions): Promise<HostSession> => {
+    const pre = taken.get(host);
+    if (pre) {
+      taken.delete(host);
+      if (!pre.session.lost) {
+        sayWarnings(pre.warnings, o.warn);
+        return pre.session;
+      }
+      // lost while it waited for its turn (-p): opened as any host is, from here on
+      pre.session.close();
+    }
+    const persist = opts.persistFor(host);
+    if (persist === 'no') return opts.direct.open(host, o);
+    const l = await getLink();
+    if (!l || l.gone) return opts.direct.open(host, o);
+    const sid = l.id();
+    const reply = await exchange(l, sid, requestFor(host, persist, o.connectTimeout), o.signal);
+    if (reply.kind === 'ok') {
+      sayWarnings(reply.warnings, o.warn);
+      return new DaemonSession(host, l, sid);
+    }
     if (reply.kind === 'error') throw reply.err;
     debug('%s: connecting directly', host.name);
     return opts.direct.open(host, o);
   };
 
+  /**
+   * A warm worker's gate (src/warm/worker.ts): a session for every host on the connection the
+   * daemon keeps for it, only where one is up now (the daemon connects nothing for this). True
+   * when every host got one: open() then hands each out with no round trip of its own. False:
+   * the sessions it opened are closed again and nothing else was done. Each says the host's
+   * connect timeout as resolved for this run (its ConnectTimeout, or --connect-timeout): the daemon's
+   * liveness check and reconnect of that session use it.
+   */
+  const takeKept = async (hosts: readonly ResolvedHost[]): Promise<boolean> => {
+    const l = await getLink();
+    if (!l || l.gone) return false;
+    const opened = await Promise.all(
+      hosts.map(async (host) => {
+        const persist = opts.persistFor(host);
+        if (persist === 'no') return undefined;
+        const sid = l.id();
+        const reply = await exchange(l, sid, { ...requestFor(host, persist, host.connectTimeout), onlyKept: true });
+        return reply.kind === 'ok' ? { host, session: new DaemonSession(host, l, sid), warnings: reply.warnings } : undefined;
+      }),
+    );
+    if (opened.every((x) => x !== undefined)) {
+      for (const x of opened) taken.set(x.host, x);
+      return true;
+    }
+    for (const x of opened) x?.session.close();
+    return false;
+  };
+
   return {
     open,
+    takeKept,
     close: () => {
       linked?.close();
       opts.direct.close();

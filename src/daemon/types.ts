@@ -11,6 +11,8 @@ export interface OpenSessionRequest {
   route: JumpHop | null;
   connectTimeout?: number;
   persist: Persist;
+  /** Only on a connection that is up now: else SESSION_ERROR with `notKept`, and nothing is connected. */
+  onlyKept?: boolean;
 }
 
 /** A failed session open; `fallback`: the run should connect this host itself (a key that needs a passphrase). */
@@ -18,6 +20,8 @@ export interface SessionErrorReply {
   message: string;
   level: string;
   fallback?: boolean;
+  /** OPEN_SESSION `onlyKept` and no connection is up for the host (a warm worker's gate). */
+  notKept?: boolean;
 }
 
 /** EXEC on a session (its frame: this head, then the first bytes of stdin: encodeWithBytes). */

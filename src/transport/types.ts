@@ -64,5 +64,11 @@ export interface OpenOptions {
  */
 export interface Transport {
   open(host: ResolvedHost, opts: OpenOptions): Promise<HostSession>;
+  /**
+   * Optional (the daemon's kept connections): a session for every host on a connection that is up
+   * now, connecting nothing; true when every host got one (open() then hands them out), false
+   * when not (nothing is left open). A warm worker takes a run only then (src/warm/).
+   */
+  takeKept?(hosts: readonly ResolvedHost[]): Promise<boolean>;
   close(): void;
 }

@@ -1,8 +1,7 @@
 import type net from 'node:net';
 import { openLink, presetLink, type DaemonLink } from '../daemon/link.js';
 import { currentBuild, daemonPaths } from '../daemon/paths.js';
-import { FrameReader, Kind, parseJson } from '../daemon/protocol.js';
-import { hostForDaemon, keptConnectionKey } from '../daemon/transport.js';
+import { FrameReader, parseJson } from '../daemon/protocol.js';
 import { hasFreshMemo } from '../commands/fleet-memo.js';
 import { defaultPersist } from '../transport/choose.js';
 import { setWarmGate, type WarmGate } from './gate.js';
@@ -56,7 +55,7 @@ export async function runWorker(main: Main, daemonBuild: string): Promise<void> 
     if (msg.type !== 'run' || !handle) return;
     taken = true;
     presetLink(link);
-    void rehearsal.then(() => serve(main, msg.invocation!, handle, link, realExit));
+    void rehearsal.then(() => serve(main, msg.invocation!, handle, realExit));
   });
   process.send!({ type: 'ready' });
 }
@@ -79,7 +78,7 @@ function applyProcess(inv: Invocation, client: ClientLink): { stdout: RelayedOut
   return { stdout, stderr, stdin };
 }
 
-async function serve(main: Main, inv: Invocation, socket: net.Socket, link: DaemonLink, realExit: (code?: number) => never): Promise<void> {
+async function serve(main: Main, inv: Invocation, socket: net.Socket, realExit: (code?: number) => never): Promise<void> {
   const client = new ClientLink(socket);
   let done = false;
   let streams: RelayedOutput[] = [];
@@ -123,28 +122,32 @@ async function serve(main: Main, inv: Invocation, socket: net.Socket, link: Daem
   process.exit = ((code?: number) => {
     finish(typeof code === 'number' ? code : Number(process.exitCode ?? 0));
   }) as typeof process.exit;
-  setWarmGate(makeGate(client, link, realExit));
+  setWarmGate(makeGate(client, realExit));
   const code = await main(process.argv);
   finish(code);
 }
 
-/** The worker takes the run only when every host already has a kept connection, none says ControlPersist no. */
-function makeGate(client: ClientLink, link: DaemonLink, realExit: (code?: number) => never): WarmGate {
-  return async (hosts, route) => {
+/**
+ * The worker takes the run only when every host already has a kept connection, none says
+ * ControlPersist no: the transport opens each host's session on it (takeKept, connecting nothing),
+ * and the run then uses those sessions, with no round trip more to the daemon.
+ */
+function makeGate(client: ClientLink, realExit: (code?: number) => never): WarmGate {
+  return async (hosts, transport) => {
     const decline = (why: string): Promise<never> => {
       client.decline(why, () => realExit(0));
       return new Promise<never>(() => undefined);
     };
     const fallback = defaultPersist(process.env);
     if (hosts.some((h) => (h.controlPersist ?? fallback) === 'no')) return decline('ControlPersist no');
-    const keys = hosts.map((h) => keptConnectionKey(hostForDaemon(h), route(h)));
-    let live: boolean[];
+    if (!transport.takeKept) return decline('no kept connections for this run');
+    let taken: boolean;
     try {
-      live = parseJson<{ live: boolean[] }>(await link.request(Kind.probe, { keys })).live;
+      taken = await transport.takeKept(hosts);
     } catch {
       return decline('the daemon went away');
     }
-    if (!live.every(Boolean)) return decline('a host has no kept connection yet');
+    if (!taken) return decline('a host has no kept connection yet');
     client.commit(process.pid);
   };
 }
