@@ -91,7 +91,7 @@ export async function benchWarmExec({ lab, repo, runs, counts = [50, 5] }) {
   return rows;
 }
 
-/** Unchanged re-push of the 1,000-file tree to 5 hosts, warm, beside xargs+rsync (cold and over masters). */
+/** Unchanged re-push of the 1,000-file tree to 5 hosts, warm, beside xargs+rsync (in turns, 3x the runs), isuops cold, and xargs+rsync over masters. */
 export async function benchWarmPush({ lab, repo, runs, work, hosts = 5 }) {
   const names = lab.names.slice(0, hosts);
   const n = names.length;
@@ -104,10 +104,12 @@ export async function benchWarmPush({ lab, repo, runs, work, hosts = 5 }) {
   const rsync = (opts) => ['sh', '-c', `printf '%s\\n' ${names.join(' ')} | xargs -P ${FANOUT} -I{} rsync -ai -e 'ssh ${opts}' ${src.small}/ {}:${dest}`];
   const ok = (s) => s.code === 0;
   const rows = [];
-  // the first push (not timed) sends the tree and warms the connections
-  rows.push(makeRow(await runCase({ argv: isuops, runs, warm: true, repo }), ok, { bench, tool: 'isuops', kept: readDaemon(repo).running, command: isuops }, n));
+  // the first pushes (not timed) send the tree and warm the connections; then isuops and
+  // xargs+rsync take turns, as the warm exec rows do
+  const [warm, rsynced] = await interleaved({ a: isuops, b: rsync(sshOptionText(lab)), runs: runs * 3, repo });
+  rows.push(makeRow(warm, ok, { bench, tool: 'isuops', kept: readDaemon(repo).running, command: isuops, interleaved: true }, n));
+  rows.push(makeRow(rsynced, ok, { bench, tool: 'xargs+rsync', command: rsync(sshOptionText(lab)), interleaved: true }, n));
   rows.push(makeRow(await runCase({ argv: isuops, runs, cold: true, repo }), ok, { bench, tool: 'isuops cold (no kept connection)', command: isuops }, n));
-  rows.push(makeRow(await runCase({ argv: rsync(sshOptionText(lab)), runs, warm: true, repo }), ok, { bench, tool: 'xargs+rsync', command: rsync(sshOptionText(lab)) }, n));
   stopMuxMasters(lab);
   rows.push(makeRow(await runCase({ argv: rsync(muxOptionText(lab)), runs, warm: true, repo }), ok, { bench, tool: 'xargs+rsync ControlPersist (warm masters)', command: rsync(muxOptionText(lab)) }, n));
   stopMuxMasters(lab);
