@@ -46,9 +46,9 @@ function makeRow(samples, ok, fields, n) {
 
 /**
  * Warm samples of two commands taken in turn (A, B, A, B...), each after the daemon settled and a
- * second of quiet (as an operator's next command finds the machine, seconds after the last), so that both see the same
- * machine: a run of 50 `ssh` and one of a single process load a small machine differently, and
- * run one block after the other they met different loads (README, BENCHMARKS.md).
+ * second of quiet (as an operator's next command finds the machine, seconds after the last), so
+ * that both see the same machine: a run of 50 `ssh` and one of a single process load a small
+ * machine differently, and run one block after the other they met different loads (README).
  */
 async function interleaved({ a, b, runs, repo }) {
   await measure(a, { timeoutMs: 300_000 });

@@ -54,7 +54,7 @@ export function encodeFrame(kind: number, id: number, payload?: Buffer | string 
 }
 
 /** A JSON head followed by raw bytes (SFTP calls that carry file data). */
-export function encodeWithBytes(head: object, bytes: Buffer | undefined): Buffer {
+export function encodeWithBytes(head: object, bytes?: Buffer): Buffer {
   const json = Buffer.from(JSON.stringify(head));
   const out = Buffer.allocUnsafe(4 + json.length + (bytes?.length ?? 0));
   out.writeUInt32BE(json.length, 0);

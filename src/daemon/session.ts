@@ -89,7 +89,7 @@ export class DaemonSession implements HostSession {
           proc.deliver(kind, payload);
         }
       });
-      this.link.send(Kind.exec, cid, encodeWithBytes(head, undefined));
+      this.link.send(Kind.exec, cid, encodeWithBytes(head));
     });
   }
 
